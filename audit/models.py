@@ -1,0 +1,93 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    LOGIN_SUCCEEDED = "auth.login", _("Password accepted")
+    LOGIN_FAILED = "auth.login_failed", _("Sign-in failed")
+    LOGIN_THROTTLED = "auth.login_throttled", _("Sign-in refused: too many failures")
+    LOGOUT = "auth.logout", _("Signed out")
+    SESSION_EXPIRED = "auth.session_expired", _("Session expired")
+    OTP_VERIFIED = "auth.otp_verified", _("Two-factor code accepted")
+    OTP_FAILED = "auth.otp_failed", _("Two-factor code refused")
+    BACKUP_CODE_USED = "auth.backup_code_used", _("Backup code used")
+    OTP_ENROLLED = "auth.otp_enrolled", _("Two-factor authentication set up")
+    BACKUP_CODES_ISSUED = "auth.backup_codes_issued", _("New backup codes issued")
+    ADMIN_ADDED = "admin.added", _("Administration: record added")
+    ADMIN_CHANGED = "admin.changed", _("Administration: record changed")
+    ADMIN_DELETED = "admin.deleted", _("Administration: record deleted")
+    CHECKPOINT_SIGNED = "audit.checkpoint", _("Audit checkpoint signed")
+    DEMO_SEEDED = "system.demo_seeded", _("Demo data loaded")
+
+
+class Event(models.Model):
+    """One entry of the append-only, hash-chained audit log.
+
+    `seq` is the position in the chain (1, 2, 3 … with no gaps); `hash` is
+    SHA-256(prev_hash ‖ canonical encoding of this event). Database triggers reject
+    UPDATE and DELETE; see audit.lib.chain for the encoding and audit.services for appends.
+    """
+
+    seq = models.BigIntegerField(primary_key=True)
+    created = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=64, choices=Action.choices)
+    organisation = models.ForeignKey(
+        "cases.Organisation", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    object_type = models.CharField(max_length=50, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    details = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["seq"]
+        indexes = [
+            models.Index(fields=["organisation", "created"], name="audit_event_org_created"),
+            models.Index(fields=["actor", "created"], name="audit_event_actor_created"),
+            models.Index(fields=["action", "created"], name="audit_event_action_created"),
+            models.Index(fields=["created"], name="audit_event_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"
+
+
+class Checkpoint(models.Model):
+    """A signed statement "the chain had `seq` events and ended in `head_hash`".
+
+    Exported copies let an auditor notice when newest events were removed, which a
+    hash chain alone cannot show.
+    """
+
+    seq = models.BigIntegerField()
+    head_hash = models.CharField(max_length=64)
+    created = models.DateTimeField()
+    key_id = models.CharField(max_length=32)
+    signature = models.CharField(max_length=128)
+
+    class Meta:
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+        ordering = ["-seq", "-created"]
+        get_latest_by = "seq"
+
+    def __str__(self) -> str:
+        return f"checkpoint at #{self.seq}"
+
+    def as_dict(self) -> dict[str, object]:
+        from audit.lib.checkpoints import checkpoint_dict
+
+        return checkpoint_dict(
+            seq=self.seq,
+            head=self.head_hash,
+            created=self.created,
+            key_id=self.key_id,
+            signature=self.signature,
+        )

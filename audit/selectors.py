@@ -1,0 +1,97 @@
+"""Reads of the audit log: chain verification."""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from audit.lib.chain import GENESIS, ChainRow, chain_hash
+from audit.lib.checkpoints import checkpoint_verify
+from audit.models import Checkpoint, Event
+from hotline.keyring import keyring
+
+_FIELDS = (
+    "seq",
+    "created",
+    "actor_id",
+    "action",
+    "organisation_id",
+    "object_type",
+    "object_id",
+    "details",
+    "prev_hash",
+    "hash",
+)
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    count: int
+    head: str
+    bad_seq: int | None = None
+    problem: str = ""
+
+
+def _rows(chunk_size: int) -> Iterator[ChainRow]:
+    for values in Event.objects.order_by("seq").values_list(*_FIELDS).iterator(chunk_size):
+        yield ChainRow(*values)
+
+
+def rows_verify(rows: Iterable[ChainRow]) -> ChainReport:
+    """Walk the chain from the start; the first broken link is named."""
+    expected_seq, head, count = 1, GENESIS, 0
+    for row in rows:
+        if row.seq != expected_seq:
+            return ChainReport(
+                False, count, head, expected_seq,
+                f"event #{expected_seq} is missing (next found is #{row.seq})",
+            )
+        if row.prev_hash != head:
+            return ChainReport(
+                False, count, head, row.seq, f"event #{row.seq} does not link to its predecessor"
+            )
+        if chain_hash(row) != row.hash:
+            return ChainReport(
+                False, count, head, row.seq, f"event #{row.seq} was altered after it was written"
+            )
+        head, count, expected_seq = row.hash, count + 1, expected_seq + 1
+    return ChainReport(True, count, head)
+
+
+def checkpoint_check(report: ChainReport, checkpoint: dict[str, Any]) -> ChainReport:
+    """Hold a verified chain against a signed checkpoint, which sees removed tail events."""
+    key = keyring().signing_key(str(checkpoint.get("key_id")))
+    if key is None or not checkpoint_verify(checkpoint, key.public_hex):
+        return ChainReport(False, report.count, report.head, None, "checkpoint signature is invalid")
+    seq, head = int(checkpoint["seq"]), str(checkpoint["head"])
+    if report.count < seq:
+        return ChainReport(
+            False, report.count, report.head, report.count + 1,
+            f"the chain ends at #{report.count} but a checkpoint saw #{seq}: events were removed",
+        )
+    if seq == 0:
+        return report
+    at_seq = Event.objects.filter(seq=seq).values_list("hash", flat=True).first()
+    if at_seq != head:
+        return ChainReport(
+            False, report.count, report.head, seq,
+            f"event #{seq} differs from the one the checkpoint signed",
+        )
+    return report
+
+
+def chain_verify(
+    *, extra_checkpoints: Iterable[dict[str, Any]] = (), chunk_size: int = 5000
+) -> ChainReport:
+    report = rows_verify(_rows(chunk_size))
+    if not report.ok:
+        return report
+    checkpoints = list(extra_checkpoints)
+    newest = Checkpoint.objects.order_by("-seq", "-created").first()
+    if newest is not None:
+        checkpoints.append(newest.as_dict())
+    for checkpoint in checkpoints:
+        report = checkpoint_check(report, checkpoint)
+        if not report.ok:
+            return report
+    return report

@@ -1,0 +1,17 @@
+from django.contrib import admin
+
+from cases.models import Category, Organisation
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_th", "name_en", "type", "parent", "headcount", "is_active"]
+    list_filter = ["type", "is_active"]
+    search_fields = ["code", "name_th", "name_en"]
+    raw_id_fields = ["parent"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "kind", "label_th", "label_en", "is_corruption", "is_active"]
+    list_filter = ["kind", "is_corruption", "is_active"]

@@ -1,0 +1,24 @@
+from django.db.models import QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from cases.models import Organisation
+from counselors.models import Role, User
+
+
+def organisations_in_scope(user: User) -> QuerySet[Organisation]:
+    """The organisations whose records this person's role reaches.
+
+    Auditors reach their organisation's whole subtree, national administrators everything,
+    everyone else their own organisation only.
+    """
+    if user.role == Role.ADMINISTRATOR and user.organisation is None:
+        return Organisation.objects.all()
+    if user.organisation is None:
+        return Organisation.objects.none()
+    if user.role in (Role.AUDITOR, Role.ADMINISTRATOR):
+        return Organisation.objects.subtree_of(user.organisation)
+    return Organisation.objects.filter(pk=user.organisation.pk)
+
+
+def user_has_totp(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()

@@ -1,0 +1,133 @@
+"""Staff sign-in: password, then a TOTP or backup code, each throttled per account."""
+
+import time
+from datetime import timedelta
+
+import django_otp
+from django.conf import settings
+from django.contrib import auth
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from audit.models import Action
+from audit.services import event_record
+from counselors.models import User
+from hotline.lib.throttle import backoff_seconds
+
+BACKUP_CODE_COUNT = 10
+SESSION_STARTED_KEY = "hotline_auth_started"
+
+
+def _failure_register(user: User) -> None:
+    User.objects.filter(pk=user.pk).update(login_failures=F("login_failures") + 1)
+    user.refresh_from_db(fields=["login_failures"])
+    delay = backoff_seconds(
+        user.login_failures,
+        free=settings.HOTLINE_LOGIN_FREE_FAILURES,
+        base=settings.HOTLINE_LOGIN_BASE_DELAY_SECONDS,
+        cap=settings.HOTLINE_LOGIN_MAX_DELAY_SECONDS,
+    )
+    if delay:
+        blocked_until = timezone.now() + timedelta(seconds=delay)
+        User.objects.filter(pk=user.pk).update(login_blocked_until=blocked_until)
+
+
+def staff_authenticate(*, request: HttpRequest, username: str, password: str) -> User | None:
+    """The user whose password this is, or None. Callers show one message for every failure."""
+    with transaction.atomic():
+        user = User.objects.filter(username=username).first()
+        if user is not None and user.login_blocked_until and user.login_blocked_until > timezone.now():
+            event_record(action=Action.LOGIN_THROTTLED, actor=user, organisation=user.organisation)
+            return None
+        authenticated = auth.authenticate(request, username=username, password=password)
+        if not isinstance(authenticated, User):
+            if user is not None:
+                _failure_register(user)
+            # An unknown name is recorded without the name: it may be a mistyped password.
+            event_record(
+                action=Action.LOGIN_FAILED,
+                actor=user,
+                organisation=user.organisation if user else None,
+            )
+            return None
+        User.objects.filter(pk=authenticated.pk).update(login_failures=0, login_blocked_until=None)
+        return authenticated
+
+
+def staff_login(*, request: HttpRequest, user: User) -> None:
+    """First factor passed: a fresh session (new key) that reaches only the 2FA pages."""
+    with transaction.atomic():
+        auth.login(request, user)
+        request.session[SESSION_STARTED_KEY] = int(time.time())
+        event_record(action=Action.LOGIN_SUCCEEDED, actor=user, organisation=user.organisation)
+
+
+def _second_factor_login(request: HttpRequest, device: Device) -> None:
+    # A new session key at each privilege step defeats session fixation; the data stays.
+    request.session.cycle_key()
+    django_otp.login(request, device)
+
+
+def staff_otp_verify(*, request: HttpRequest, user: User, token: str) -> bool:
+    """Second factor: a TOTP code or a single-use backup code. Devices throttle their failures."""
+    with transaction.atomic():
+        device = django_otp.match_token(user, token.strip().replace(" ", ""))
+        if device is None:
+            event_record(action=Action.OTP_FAILED, actor=user, organisation=user.organisation)
+            return False
+        _second_factor_login(request, device)
+        action = Action.BACKUP_CODE_USED if isinstance(device, StaticDevice) else Action.OTP_VERIFIED
+        event_record(action=action, actor=user, organisation=user.organisation)
+        return True
+
+
+def totp_enrolment_start(*, user: User) -> TOTPDevice:
+    """The unconfirmed device a user is setting up, created once and reused until confirmed."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+def backup_codes_issue(*, user: User) -> list[str]:
+    """Replace the user's backup codes with a fresh set, returned once for display."""
+    with transaction.atomic():
+        device, _ = StaticDevice.objects.get_or_create(user=user, name="backup")
+        device.token_set.all().delete()
+        codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
+        StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+        event_record(action=Action.BACKUP_CODES_ISSUED, actor=user, organisation=user.organisation)
+        return codes
+
+
+def totp_enrolment_confirm(
+    *, request: HttpRequest, user: User, device: TOTPDevice, token: str
+) -> list[str] | None:
+    """Confirm the device with a code from the app; returns the new backup codes, or None."""
+    with transaction.atomic():
+        if not device.verify_token(token.strip().replace(" ", "")):
+            event_record(action=Action.OTP_FAILED, actor=user, organisation=user.organisation)
+            return None
+        TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        _second_factor_login(request, device)
+        event_record(action=Action.OTP_ENROLLED, actor=user, organisation=user.organisation)
+        return backup_codes_issue(user=user)
+
+
+def staff_logout(*, request: HttpRequest, expired: bool = False) -> None:
+    user = request.user
+    with transaction.atomic():
+        if isinstance(user, User):
+            event_record(
+                action=Action.SESSION_EXPIRED if expired else Action.LOGOUT,
+                actor=user,
+                organisation=user.organisation,
+            )
+        auth.logout(request)

@@ -1,0 +1,123 @@
+"""Server secrets with key ids: the audit signing key and HMAC keys.
+
+They come from the JSON in HOTLINE_KEYS, or the file named by HOTLINE_KEYS_FILE. In
+development a file is generated under var/ on first use; production refuses to start without
+one. Each purpose holds a list of keys, newest first: new signatures and MACs use the first,
+verification accepts any, so a key is rotated by putting a new one at the front
+(`python manage.py keys_rotate`) and retired by removing it once nothing depends on it.
+"""
+
+import base64
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    kid: str
+    private: Ed25519PrivateKey
+
+    @property
+    def public_hex(self) -> str:
+        return public_key_hex(self.private.public_key())
+
+
+@dataclass(frozen=True)
+class HmacKey:
+    kid: str
+    secret: bytes
+
+
+@dataclass(frozen=True)
+class Keyring:
+    signing: tuple[SigningKey, ...]
+    hmac: tuple[HmacKey, ...]
+
+    @property
+    def current_signing(self) -> SigningKey:
+        return self.signing[0]
+
+    @property
+    def current_hmac(self) -> HmacKey:
+        return self.hmac[0]
+
+    def signing_key(self, kid: str) -> SigningKey | None:
+        return next((k for k in self.signing if k.kid == kid), None)
+
+
+def public_key_hex(key: Ed25519PublicKey) -> str:
+    return key.public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def new_signing_entry() -> dict[str, str]:
+    raw = secrets.token_bytes(32)
+    Ed25519PrivateKey.from_private_bytes(raw)  # proves the bytes form a key
+    return {"kid": f"sig-{secrets.token_hex(4)}", "ed25519": _b64(raw)}
+
+
+def new_hmac_entry() -> dict[str, str]:
+    return {"kid": f"mac-{secrets.token_hex(4)}", "key": _b64(secrets.token_bytes(32))}
+
+
+def new_keyfile() -> dict[str, Any]:
+    return {"signing": [new_signing_entry()], "hmac": [new_hmac_entry()]}
+
+
+def write_keyfile(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        json.dump(data, f, indent=2)
+    tmp.replace(path)
+
+
+def parse_keyring(data: dict[str, Any]) -> Keyring:
+    try:
+        signing = tuple(
+            SigningKey(
+                e["kid"], Ed25519PrivateKey.from_private_bytes(base64.b64decode(e["ed25519"]))
+            )
+            for e in data["signing"]
+        )
+        hmac = tuple(HmacKey(e["kid"], base64.b64decode(e["key"])) for e in data["hmac"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ImproperlyConfigured(f"the hotline key file is malformed: {exc!r}") from exc
+    if not signing or not hmac:
+        raise ImproperlyConfigured("the hotline key file needs a signing and an hmac key")
+    if any(len(k.secret) < 32 for k in hmac):
+        raise ImproperlyConfigured("hmac keys must be at least 32 bytes")
+    return Keyring(signing=signing, hmac=hmac)
+
+
+def load_keyfile_data() -> dict[str, Any]:
+    inline = os.environ.get("HOTLINE_KEYS")
+    if inline:
+        return dict(json.loads(inline))
+    path = Path(settings.HOTLINE_KEYS_FILE)
+    if not path.exists():
+        if not settings.HOTLINE_KEYS_GENERATE:
+            raise ImproperlyConfigured(
+                f"no key file at {path}: create one with `python manage.py keys_create`"
+            )
+        write_keyfile(path, new_keyfile())
+    return dict(json.loads(path.read_text()))
+
+
+@cache
+def keyring() -> Keyring:
+    return parse_keyring(load_keyfile_data())

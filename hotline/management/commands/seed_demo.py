@@ -1,0 +1,123 @@
+from base64 import b32encode
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from audit.models import Action, Event
+from audit.services import event_record
+from cases.models import CaseKind, Category, Organisation, OrganisationType
+from counselors.models import Role, User
+from counselors.services import backup_codes_issue
+
+DEMO_PASSWORD = "hotline-demo-2569"  # noqa: S105 -- printed for newcomers; refused in production
+
+ORGANISATIONS = [
+    # code, parent code, type, Thai name, English name, headcount, population
+    ("MOI", None, OrganisationType.MINISTRY, "กระทรวงมหาดไทย", "Ministry of Interior", 0, 0),
+    ("P26", "MOI", OrganisationType.PROVINCE, "จังหวัดนครนายก", "Nakhon Nayok Province", 420, 260000),
+    ("D2601", "P26", OrganisationType.DISTRICT, "อำเภอเมืองนครนายก", "Mueang Nakhon Nayok District",
+     60, 105000),
+    ("PAO26", "P26", OrganisationType.PAO, "องค์การบริหารส่วนจังหวัดนครนายก",
+     "Nakhon Nayok Provincial Administrative Organisation", 310, 260000),
+    ("M260101", "D2601", OrganisationType.MUNICIPALITY, "เทศบาลเมืองนครนายก",
+     "Nakhon Nayok Town Municipality", 180, 21000),
+    ("S260102", "D2601", OrganisationType.SAO, "องค์การบริหารส่วนตำบลท่าช้าง",
+     "Tha Chang Subdistrict Administrative Organisation", 45, 7800),
+    ("S260103", "D2601", OrganisationType.SAO, "องค์การบริหารส่วนตำบลศรีจุฬา",
+     "Si Chula Subdistrict Administrative Organisation", 38, 6400),
+]
+
+CATEGORIES = [
+    # kind, code, Thai, English, counts as corruption
+    (CaseKind.QUESTION, "ethics", "จริยธรรมและการวางตัว", "Ethics and conduct", False),
+    (CaseKind.QUESTION, "procurement", "การจัดซื้อจัดจ้าง", "Procurement", False),
+    (CaseKind.QUESTION, "law", "กฎหมายและระเบียบ", "Laws and regulations", False),
+    (CaseKind.QUESTION, "conflict", "ผลประโยชน์ทับซ้อน", "Conflict of interest", False),
+    (CaseKind.QUESTION, "gifts", "การรับของขวัญและประโยชน์อื่นใด", "Gifts and benefits", False),
+    (CaseKind.QUESTION, "other", "เรื่องอื่น ๆ", "Other", False),
+    (CaseKind.REPORT, "corruption", "การทุจริต", "Corruption", True),
+    (CaseKind.REPORT, "bribery", "การเรียกรับสินบน", "Bribery", True),
+    (CaseKind.REPORT, "procurement-fraud", "การทุจริตในการจัดซื้อจัดจ้าง", "Procurement fraud", True),
+    (CaseKind.REPORT, "abuse-of-power", "การใช้อำนาจโดยมิชอบ", "Abuse of power", True),
+    (CaseKind.REPORT, "ethics-violation", "การฝ่าฝืนประมวลจริยธรรม", "Ethics violation", False),
+    (CaseKind.REPORT, "retaliation", "การกลั่นแกล้งผู้แจ้งเบาะแส", "Retaliation against a reporter",
+     False),
+    (CaseKind.REPORT, "other", "เรื่องอื่น ๆ", "Other wrongdoing", False),
+]
+
+USERS = [
+    # username, role, organisation code, first name, last name
+    ("counselor", Role.COUNSELOR, "M260101", "สมหญิง", "ใจดี"),
+    ("supervisor", Role.SUPERVISOR, "M260101", "ประเสริฐ", "มั่นคง"),
+    ("custodian", Role.CUSTODIAN, "M260101", "วิไล", "รักษ์ธรรม"),
+    ("auditor", Role.AUDITOR, "P26", "สุรชัย", "ตรวจสอบ"),
+    ("admin", Role.ADMINISTRATOR, None, "ผู้ดูแล", "ระบบ"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo organisations, categories and one user per role (safe to run again)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            raise CommandError("seed_demo creates known passwords and is refused in production")
+        with transaction.atomic():
+            first_time = not Event.objects.filter(action=Action.DEMO_SEEDED).exists()
+            self._organisations()
+            self._categories()
+            lines = [self._user(*spec) for spec in USERS]
+            if first_time:
+                event_record(action=Action.DEMO_SEEDED)
+        self.stdout.write("Demo data is ready. Sign in at http://127.0.0.1:8000/staff/login/")
+        self.stdout.write(f"Every demo user's password is {DEMO_PASSWORD}")
+        self.stdout.write("Add the TOTP key to an authenticator app, or use the backup code once.")
+        self.stdout.write("")
+        self.stdout.write(f"{'username':<12} {'role':<14} {'TOTP key':<34} backup code")
+        for line in lines:
+            self.stdout.write(line)
+
+    def _organisations(self) -> None:
+        for code, parent, kind, name_th, name_en, headcount, population in ORGANISATIONS:
+            Organisation.objects.update_or_create(
+                code=code,
+                defaults={
+                    "parent": Organisation.objects.get(code=parent) if parent else None,
+                    "type": kind,
+                    "name_th": name_th,
+                    "name_en": name_en,
+                    "headcount": headcount,
+                    "population": population,
+                },
+            )
+
+    def _categories(self) -> None:
+        for order, (kind, code, label_th, label_en, corruption) in enumerate(CATEGORIES):
+            Category.objects.update_or_create(
+                kind=kind,
+                code=code,
+                defaults={
+                    "label_th": label_th,
+                    "label_en": label_en,
+                    "is_corruption": corruption,
+                    "sort_order": order,
+                },
+            )
+
+    def _user(self, username: str, role: Role, org: str | None, first: str, last: str) -> str:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, role=role, first_name=first, last_name=last)
+            user.organisation = Organisation.objects.get(code=org) if org else None
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+        backup = StaticToken.objects.filter(device__in=StaticDevice.objects.filter(user=user)).first()
+        code = backup.token if backup else backup_codes_issue(user=user)[0]
+        secret = b32encode(device.bin_key).decode()
+        return f"{username:<12} {role.value:<14} {secret:<34} {code}"

@@ -1,0 +1,58 @@
+import os
+
+import pytest
+from django.test import Client
+from django_otp.oath import totp
+
+from counselors.models import Role, User
+from tests.factories import PASSWORD, UserFactory, totp_device
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM is synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def totp_now(user: User) -> str:
+    device = user.totpdevice_set.get(confirmed=True)
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def signed_in_client(user: User) -> Client:
+    """A client that went through password and TOTP, as a person would."""
+    client = Client()
+    response = client.post("/staff/login/", {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302, response
+    response = client.post("/staff/login/verify/", {"token": totp_now(user)})
+    assert response.headers["Location"] == "/staff/", response
+    return client
+
+
+@pytest.fixture
+def make_staff(db):
+    def make(role: Role = Role.COUNSELOR, **kwargs) -> User:
+        user = UserFactory(role=role, **kwargs)
+        totp_device(user)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def counselor(make_staff) -> User:
+    return make_staff(Role.COUNSELOR)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
