@@ -50,7 +50,8 @@ format: $(VENV)/.test-installed
 
 # Regenerating the catalogue needs GNU gettext (xgettext); compiling it does not.
 makemessages: $(VENV)/.run-installed
-	$(PY) manage.py makemessages --locale th --no-location --no-obsolete
+	$(PY) manage.py makemessages --locale th --no-location --no-obsolete \
+		--ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*'
 
 clean:
 	rm -rf $(VENV) var/test

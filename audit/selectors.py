@@ -43,7 +43,10 @@ def rows_verify(rows: Iterable[ChainRow]) -> ChainReport:
     for row in rows:
         if row.seq != expected_seq:
             return ChainReport(
-                False, count, head, expected_seq,
+                False,
+                count,
+                head,
+                expected_seq,
                 f"event #{expected_seq} is missing (next found is #{row.seq})",
             )
         if row.prev_hash != head:
@@ -62,11 +65,16 @@ def checkpoint_check(report: ChainReport, checkpoint: dict[str, Any]) -> ChainRe
     """Hold a verified chain against a signed checkpoint, which sees removed tail events."""
     key = keyring().signing_key(str(checkpoint.get("key_id")))
     if key is None or not checkpoint_verify(checkpoint, key.public_hex):
-        return ChainReport(False, report.count, report.head, None, "checkpoint signature is invalid")
+        return ChainReport(
+            False, report.count, report.head, None, "checkpoint signature is invalid"
+        )
     seq, head = int(checkpoint["seq"]), str(checkpoint["head"])
     if report.count < seq:
         return ChainReport(
-            False, report.count, report.head, report.count + 1,
+            False,
+            report.count,
+            report.head,
+            report.count + 1,
             f"the chain ends at #{report.count} but a checkpoint saw #{seq}: events were removed",
         )
     if seq == 0:
@@ -74,7 +82,10 @@ def checkpoint_check(report: ChainReport, checkpoint: dict[str, Any]) -> ChainRe
     at_seq = Event.objects.filter(seq=seq).values_list("hash", flat=True).first()
     if at_seq != head:
         return ChainReport(
-            False, report.count, report.head, seq,
+            False,
+            report.count,
+            report.head,
+            seq,
             f"event #{seq} differs from the one the checkpoint signed",
         )
     return report

@@ -37,5 +37,7 @@ def drop_statements(vendor: str) -> list[str]:
     if vendor == "postgresql":
         return [f"DROP TRIGGER IF EXISTS {t}_append_only ON {t}" for t in APPEND_ONLY_TABLES]
     return [
-        f"DROP TRIGGER IF EXISTS {t}_no_{op}" for t in APPEND_ONLY_TABLES for op in ("update", "delete")
+        f"DROP TRIGGER IF EXISTS {t}_no_{op}"
+        for t in APPEND_ONLY_TABLES
+        for op in ("update", "delete")
     ]

@@ -63,15 +63,6 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name(self) -> str:
-        return localized(self.name_th, self.name_en)
-
-    def clean(self) -> None:
-        if self.parent_id and self.pk and self.parent is not None:
-            if self.parent.pk == self.pk or self.parent.path.startswith(self.path):
-                raise ValidationError({"parent": _("An organisation cannot sit below itself.")})
-
     def save(self, *args: object, **kwargs: object) -> None:
         with transaction.atomic():
             super().save(*args, **kwargs)  # type: ignore[arg-type]
@@ -84,6 +75,15 @@ class Organisation(models.Model):
                     for child in Organisation.objects.filter(path__startswith=old_path):
                         child.path = path + child.path[len(old_path) :]
                         Organisation.objects.filter(pk=child.pk).update(path=child.path)
+
+    @property
+    def name(self) -> str:
+        return localized(self.name_th, self.name_en)
+
+    def clean(self) -> None:
+        parent = self.parent if self.parent_id else None
+        if parent is not None and self.pk and parent.path.startswith(self.path):
+            raise ValidationError({"parent": _("An organisation cannot sit below itself.")})
 
 
 class Category(models.Model):

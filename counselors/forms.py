@@ -22,6 +22,10 @@ class TokenForm(forms.Form):
         max_length=16,
         help_text=_("The six digits your authenticator app shows, or one of your backup codes."),
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autocapitalize": "none"}
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autocapitalize": "none",
+            }
         ),
     )

@@ -6,7 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 
-from counselors.selectors import user_has_totp
+from counselors.models import User
+from counselors.selectors import second_factor_passed, user_has_totp
 from counselors.services import SESSION_STARTED_KEY, staff_logout
 from hotline.paths import is_staff_path
 
@@ -41,8 +42,9 @@ def staff_gate(get_response: Handler) -> Handler:
         if time.time() - started > settings.HOTLINE_SESSION_ABSOLUTE_SECONDS:
             staff_logout(request=request, expired=True)
             return redirect("counselors:login")
-        if not user.is_verified() and view_name not in UNVERIFIED_ALLOWED:  # type: ignore[union-attr]
-            return redirect("counselors:verify" if user_has_totp(user) else "counselors:setup")  # type: ignore[arg-type]
+        if not second_factor_passed(user) and view_name not in UNVERIFIED_ALLOWED:
+            has_device = isinstance(user, User) and user_has_totp(user)
+            return redirect("counselors:verify" if has_device else "counselors:setup")
         return get_response(request)
 
     return middleware

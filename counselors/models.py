@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -15,7 +15,7 @@ class Role(models.TextChoices):
 
 
 class StaffManager(UserManager["User"]):
-    def create_superuser(  # type: ignore[override]
+    def create_superuser(
         self, username: str, email: str | None = None, password: str | None = None, **extra: Any
     ) -> "User":
         extra.setdefault("role", Role.ADMINISTRATOR)
@@ -41,7 +41,7 @@ class User(AbstractUser):
     login_failures = models.PositiveIntegerField(default=0, editable=False)
     login_blocked_until = models.DateTimeField(null=True, blank=True, editable=False)
 
-    objects = StaffManager()
+    objects: ClassVar[StaffManager] = StaffManager()
 
     class Meta:
         verbose_name = _("staff member")

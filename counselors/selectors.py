@@ -20,5 +20,11 @@ def organisations_in_scope(user: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk=user.organisation.pk)
 
 
+def second_factor_passed(user: object) -> bool:
+    """django-otp's OTPMiddleware gives request.user an is_verified() method."""
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified and is_verified())
+
+
 def user_has_totp(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()

@@ -41,7 +41,11 @@ def staff_authenticate(*, request: HttpRequest, username: str, password: str) ->
     """The user whose password this is, or None. Callers show one message for every failure."""
     with transaction.atomic():
         user = User.objects.filter(username=username).first()
-        if user is not None and user.login_blocked_until and user.login_blocked_until > timezone.now():
+        if (
+            user is not None
+            and user.login_blocked_until
+            and user.login_blocked_until > timezone.now()
+        ):
             event_record(action=Action.LOGIN_THROTTLED, actor=user, organisation=user.organisation)
             return None
         authenticated = auth.authenticate(request, username=username, password=password)
@@ -81,7 +85,9 @@ def staff_otp_verify(*, request: HttpRequest, user: User, token: str) -> bool:
             event_record(action=Action.OTP_FAILED, actor=user, organisation=user.organisation)
             return False
         _second_factor_login(request, device)
-        action = Action.BACKUP_CODE_USED if isinstance(device, StaticDevice) else Action.OTP_VERIFIED
+        action = (
+            Action.BACKUP_CODE_USED if isinstance(device, StaticDevice) else Action.OTP_VERIFIED
+        )
         event_record(action=action, actor=user, organisation=user.organisation)
         return True
 

@@ -3,6 +3,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminSite
 
+from counselors.models import Role
+from counselors.selectors import second_factor_passed
+
 
 class HotlineAdminSite(OTPAdminSite):
     site_header = _("Ethics Hotline administration")
@@ -10,12 +13,9 @@ class HotlineAdminSite(OTPAdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
-        return bool(
-            user.is_active
-            and getattr(user, "role", None) == "administrator"
-            and user.is_verified()  # type: ignore[union-attr]
-        )
+        is_administrator = getattr(user, "role", None) == Role.ADMINISTRATOR
+        return bool(user.is_active and is_administrator and second_factor_passed(user))
 
-    def login(self, request: HttpRequest, extra_context: object = None) -> HttpResponse:  # type: ignore[override]
+    def login(self, request: HttpRequest, extra_context: object = None) -> HttpResponse:
         # One sign-in page for all staff, with its throttling and audit trail.
         return redirect("counselors:login")

@@ -27,5 +27,7 @@ class Command(BaseCommand):
                     extra.append(json.loads(line))
         report = chain_verify(extra_checkpoints=extra)
         if not report.ok:
-            raise CommandError(f"audit chain is BROKEN at event #{report.bad_seq}: {report.problem}")
+            raise CommandError(
+                f"audit chain is BROKEN at event #{report.bad_seq}: {report.problem}"
+            )
         self.stdout.write(f"audit chain OK: {report.count} events, head {report.head}")

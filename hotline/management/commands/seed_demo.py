@@ -19,16 +19,51 @@ ORGANISATIONS = [
     # code, parent code, type, Thai name, English name, headcount, population
     ("MOI", None, OrganisationType.MINISTRY, "กระทรวงมหาดไทย", "Ministry of Interior", 0, 0),
     ("P26", "MOI", OrganisationType.PROVINCE, "จังหวัดนครนายก", "Nakhon Nayok Province", 420, 260000),
-    ("D2601", "P26", OrganisationType.DISTRICT, "อำเภอเมืองนครนายก", "Mueang Nakhon Nayok District",
-     60, 105000),
-    ("PAO26", "P26", OrganisationType.PAO, "องค์การบริหารส่วนจังหวัดนครนายก",
-     "Nakhon Nayok Provincial Administrative Organisation", 310, 260000),
-    ("M260101", "D2601", OrganisationType.MUNICIPALITY, "เทศบาลเมืองนครนายก",
-     "Nakhon Nayok Town Municipality", 180, 21000),
-    ("S260102", "D2601", OrganisationType.SAO, "องค์การบริหารส่วนตำบลท่าช้าง",
-     "Tha Chang Subdistrict Administrative Organisation", 45, 7800),
-    ("S260103", "D2601", OrganisationType.SAO, "องค์การบริหารส่วนตำบลศรีจุฬา",
-     "Si Chula Subdistrict Administrative Organisation", 38, 6400),
+    (
+        "D2601",
+        "P26",
+        OrganisationType.DISTRICT,
+        "อำเภอเมืองนครนายก",
+        "Mueang Nakhon Nayok District",
+        60,
+        105000,
+    ),
+    (
+        "PAO26",
+        "P26",
+        OrganisationType.PAO,
+        "องค์การบริหารส่วนจังหวัดนครนายก",
+        "Nakhon Nayok Provincial Administrative Organisation",
+        310,
+        260000,
+    ),
+    (
+        "M260101",
+        "D2601",
+        OrganisationType.MUNICIPALITY,
+        "เทศบาลเมืองนครนายก",
+        "Nakhon Nayok Town Municipality",
+        180,
+        21000,
+    ),
+    (
+        "S260102",
+        "D2601",
+        OrganisationType.SAO,
+        "องค์การบริหารส่วนตำบลท่าช้าง",
+        "Tha Chang Subdistrict Administrative Organisation",
+        45,
+        7800,
+    ),
+    (
+        "S260103",
+        "D2601",
+        OrganisationType.SAO,
+        "องค์การบริหารส่วนตำบลศรีจุฬา",
+        "Si Chula Subdistrict Administrative Organisation",
+        38,
+        6400,
+    ),
 ]
 
 CATEGORIES = [
@@ -44,8 +79,13 @@ CATEGORIES = [
     (CaseKind.REPORT, "procurement-fraud", "การทุจริตในการจัดซื้อจัดจ้าง", "Procurement fraud", True),
     (CaseKind.REPORT, "abuse-of-power", "การใช้อำนาจโดยมิชอบ", "Abuse of power", True),
     (CaseKind.REPORT, "ethics-violation", "การฝ่าฝืนประมวลจริยธรรม", "Ethics violation", False),
-    (CaseKind.REPORT, "retaliation", "การกลั่นแกล้งผู้แจ้งเบาะแส", "Retaliation against a reporter",
-     False),
+    (
+        CaseKind.REPORT,
+        "retaliation",
+        "การกลั่นแกล้งผู้แจ้งเบาะแส",
+        "Retaliation against a reporter",
+        False,
+    ),
     (CaseKind.REPORT, "other", "เรื่องอื่น ๆ", "Other wrongdoing", False),
 ]
 
@@ -117,7 +157,9 @@ class Command(BaseCommand):
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         if device is None:
             device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
-        backup = StaticToken.objects.filter(device__in=StaticDevice.objects.filter(user=user)).first()
+        backup = StaticToken.objects.filter(
+            device__in=StaticDevice.objects.filter(user=user)
+        ).first()
         code = backup.token if backup else backup_codes_issue(user=user)[0]
         secret = b32encode(device.bin_key).decode()
         return f"{username:<12} {role.value:<14} {secret:<34} {code}"
