@@ -83,7 +83,13 @@ class Organisation(models.Model):
     def clean(self) -> None:
         parent = self.parent if self.parent_id else None
         if parent is not None and self.pk and parent.path.startswith(self.path):
-            raise ValidationError({"parent": _("An organisation cannot sit below itself.")})
+            raise ValidationError(
+                {
+                    "parent": _(
+                        "An organisation cannot be placed below itself or one of its own sub-organisations."
+                    )
+                }
+            )
 
 
 class Category(models.Model):

@@ -50,7 +50,12 @@ def verify_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if staff_otp_verify(request=request, user=user, token=form.cleaned_data["token"]):
             return redirect("counselors:home")
-        form.add_error(None, _("That code was not accepted. Wait for a new code and try again."))
+        form.add_error(
+            None,
+            _(
+                "That code was not accepted. Check it, or wait for your app to show a new one, and try again."
+            ),
+        )
     return render(request, "counselors/verify.html", {"form": form})
 
 

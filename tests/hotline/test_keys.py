@@ -1,0 +1,76 @@
+import json
+import stat
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import CommandError, call_command
+
+from audit.models import Action
+from audit.selectors import chain_verify
+from audit.services import checkpoint_create, event_record
+from hotline import keyring as keyring_module
+from hotline.keyring import parse_keyring
+
+
+@pytest.fixture
+def keyfile(tmp_path, settings):
+    path = tmp_path / "keys.json"
+    settings.HOTLINE_KEYS_FILE = path
+    keyring_module.keyring.cache_clear()
+    yield path
+    keyring_module.keyring.cache_clear()
+
+
+class TestKeysCreate:
+    def test_it_writes_a_private_file(self, keyfile):
+        call_command("keys_create")
+        assert stat.S_IMODE(keyfile.stat().st_mode) == 0o600
+        ring = parse_keyring(json.loads(keyfile.read_text()))
+        assert ring.current_signing.kid.startswith("sig-")
+        assert len(ring.current_hmac.secret) == 32
+
+    def test_it_never_overwrites(self, keyfile):
+        call_command("keys_create")
+        before = keyfile.read_text()
+        with pytest.raises(CommandError):
+            call_command("keys_create")
+        assert keyfile.read_text() == before
+
+
+class TestKeysRotate:
+    def test_old_checkpoints_still_verify_after_rotation(self, keyfile, db):
+        call_command("keys_create")
+        event_record(action=Action.LOGOUT)
+        old = checkpoint_create()
+        call_command("keys_rotate", "signing")
+        keyring_module.keyring.cache_clear()
+        new = checkpoint_create()
+        assert new.key_id != old.key_id
+        assert chain_verify(extra_checkpoints=[old.as_dict()]).ok
+
+    def test_a_retired_key_no_longer_vouches(self, keyfile, db):
+        call_command("keys_create")
+        event_record(action=Action.LOGOUT)
+        old = checkpoint_create()
+        data = json.loads(keyfile.read_text())
+        call_command("keys_rotate", "signing")
+        data = json.loads(keyfile.read_text())
+        data["signing"] = data["signing"][:1]
+        keyfile.write_text(json.dumps(data))
+        keyring_module.keyring.cache_clear()
+        report = chain_verify(extra_checkpoints=[old.as_dict()])
+        assert not report.ok
+        assert "signature" in report.problem
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"signing": [], "hmac": []},
+        {"signing": [{"kid": "s", "ed25519": "AAAA"}], "hmac": [{"kid": "h", "key": "AAAA"}]},
+    ],
+)
+def test_malformed_key_files_are_refused(data):
+    with pytest.raises(ImproperlyConfigured):
+        parse_keyring(data)
