@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from counselors.models import User
 
@@ -18,3 +21,27 @@ class StaffAdmin(UserAdmin):
         *UserAdmin.add_fieldsets,
         (_("Role"), {"fields": ("role", "organisation")}),
     )
+
+
+# django-otp's own admin pages show TOTP secrets and backup codes. Administrators only need
+# to see who has a device and to delete one (a 2FA reset: the person enrols again at sign-in).
+for device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)
+
+
+class DeviceResetAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "confirmed"]
+    search_fields = ["user__username"]
+    fields = ["user", "name", "confirmed"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+admin.site.register(TOTPDevice, DeviceResetAdmin)
+admin.site.register(StaticDevice, DeviceResetAdmin)

@@ -92,6 +92,11 @@ def staff_otp_verify(*, request: HttpRequest, user: User, token: str) -> bool:
         return True
 
 
+def enrolment_window_open(request: HttpRequest) -> bool:
+    started = request.session.get(SESSION_STARTED_KEY, 0)
+    return time.time() - started <= settings.HOTLINE_ENROLMENT_WINDOW_SECONDS
+
+
 def totp_enrolment_start(*, user: User) -> TOTPDevice:
     """The unconfirmed device a user is setting up, created once and reused until confirmed."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()

@@ -13,6 +13,7 @@ from counselors.models import Role, User
 from counselors.selectors import organisations_in_scope, user_has_totp
 from counselors.services import (
     backup_codes_issue,
+    enrolment_window_open,
     staff_authenticate,
     staff_login,
     staff_logout,
@@ -53,7 +54,8 @@ def verify_view(request: HttpRequest) -> HttpResponse:
         form.add_error(
             None,
             _(
-                "That code was not accepted. Check it, or wait for your app to show a new one, and try again."
+                "That code was not accepted. Check it, or wait for your app to show a new one, "
+                "and try again."
             ),
         )
     return render(request, "counselors/verify.html", {"form": form})
@@ -64,6 +66,11 @@ def setup_view(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
     if user_has_totp(user):
         return redirect("counselors:verify")
+    if not enrolment_window_open(request):
+        # Enrolling a new device needs a password typed just now, not an old session that
+        # was left open (or stolen) when an administrator reset the person's second factor.
+        staff_logout(request=request)
+        return redirect("counselors:login")
     device = totp_enrolment_start(user=user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

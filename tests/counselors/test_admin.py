@@ -42,3 +42,62 @@ def test_administration_changes_are_audited(make_staff):
     event = Event.objects.get(action=Action.ADMIN_CHANGED)
     assert event.actor_id == admin.pk
     assert event.details == {"model": "organisation", "object_id": str(org.pk)}
+
+
+def test_it_never_shows_second_factor_secrets(make_staff):
+    from counselors.services import backup_codes_issue
+
+    admin = make_staff(Role.ADMINISTRATOR, organisation=None)
+    victim = make_staff(Role.COUNSELOR)
+    device = victim.totpdevice_set.get()
+    backup = backup_codes_issue(user=victim)[0]
+    client = signed_in_client(admin)
+    pages = [
+        client.get("/admin/otp_totp/totpdevice/"),
+        client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/"),
+        client.get("/admin/otp_static/staticdevice/"),
+    ]
+    for page in pages:
+        assert page.status_code == 200
+        assert device.key not in page.content.decode()
+        assert backup not in page.content.decode()
+
+
+def test_an_administrator_can_reset_a_second_factor(make_staff):
+    from django.test import Client
+
+    from tests.factories import PASSWORD
+
+    admin = make_staff(Role.ADMINISTRATOR, organisation=None)
+    victim = make_staff(Role.COUNSELOR)
+    device = victim.totpdevice_set.get()
+    client = signed_in_client(admin)
+    response = client.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    again = Client()
+    response = again.post("/staff/login/", {"username": victim.username, "password": PASSWORD})
+    assert response.headers["Location"] == "/staff/login/setup/"
+    assert Event.objects.filter(action=Action.ADMIN_DELETED, actor=admin).exists()
+
+
+def test_a_password_change_ends_other_sessions(make_staff):
+    victim = make_staff(Role.COUNSELOR)
+    client = signed_in_client(victim)
+    victim.set_password("a brand new long passphrase")
+    victim.save()
+    assert client.get("/staff/").headers["Location"] == "/staff/login/"
+
+
+def test_an_open_session_cannot_enrol_after_a_reset(make_staff):
+    import time_machine
+    from django.utils import timezone
+
+    victim = make_staff(Role.COUNSELOR)
+    client = signed_in_client(victim)
+    with time_machine.travel(timezone.now() + timezone.timedelta(minutes=11)):
+        victim.totpdevice_set.all().delete()  # the administrator resets the second factor
+        response = client.get("/staff/")
+        assert response.headers["Location"] == "/staff/login/setup/"
+        response = client.get("/staff/login/setup/")
+        assert response.headers["Location"] == "/staff/login/"
+        assert not victim.totpdevice_set.exists()
