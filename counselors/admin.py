@@ -34,7 +34,7 @@ class DeviceResetAdmin(admin.ModelAdmin):
     list_display = ["user", "name", "confirmed"]
     search_fields = ["user__username"]
     fields = ["user", "name", "confirmed"]
-    readonly_fields = fields
+    readonly_fields = ["user", "name", "confirmed"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
