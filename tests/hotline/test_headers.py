@@ -20,7 +20,7 @@ def test_public_pages_carry_strict_headers(db, path):
     # Nothing may come from another origin.
     assert all(src in {"'self'", "'none'"} for sources in csp.values() for src in sources)
     assert response["X-Frame-Options"] == "DENY"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
     assert response["Cross-Origin-Resource-Policy"] == "same-origin"
@@ -51,3 +51,11 @@ def test_cookies_are_strict(counselor, settings):
     assert csrf["httponly"]
     assert response.status_code == 200
     assert settings.SESSION_COOKIE_SAMESITE == "Strict"
+
+
+def test_a_stale_form_gets_a_friendly_page(db):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/en/staff/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "The form has expired" in response.content.decode()
+    assert '<html lang="en">' in response.content.decode()
