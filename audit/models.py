@@ -17,6 +17,13 @@ class Action(models.TextChoices):
     ADMIN_ADDED = "admin.added", _("Administration: record added")
     ADMIN_CHANGED = "admin.changed", _("Administration: record changed")
     ADMIN_DELETED = "admin.deleted", _("Administration: record deleted")
+    PASSWORD_CHANGED = "auth.password_changed", _("Password changed")
+    STAFF_KEY_CREATED = "keys.staff_created", _("Staff key pair created")
+    STAFF_KEY_REPLACED = "keys.staff_replaced", _("Staff key pair replaced after a reset")
+    RECOVERY_KIT_CREATED = "keys.recovery_kit_created", _("Recovery kit created")
+    RECOVERY_GRANTED = "keys.recovery_granted", _("Case keys granted from a recovery kit")
+    CASE_CREATED = "case.created", _("Case received")
+    CASE_READ = "case.read", _("Case content read")
     CHECKPOINT_SIGNED = "audit.checkpoint", _("Audit checkpoint signed")
     DEMO_SEEDED = "system.demo_seeded", _("Demo data loaded")
 

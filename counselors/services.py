@@ -16,6 +16,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import Action
 from audit.services import event_record
+from cases.staff_keys import staff_key_reseal, staff_key_unlock
+from counselors.keysession import private_key_drop, private_key_hold
 from counselors.models import User
 from hotline.lib.throttle import backoff_seconds
 
@@ -63,12 +65,14 @@ def staff_authenticate(*, request: HttpRequest, username: str, password: str) ->
         return authenticated
 
 
-def staff_login(*, request: HttpRequest, user: User) -> None:
-    """First factor passed: a fresh session (new key) that reaches only the 2FA pages."""
+def staff_login(*, request: HttpRequest, user: User, password: str) -> None:
+    """First factor passed: a fresh session (new key) that reaches only the 2FA pages, and
+    the person's private key unlocked with the password and held for the session."""
     with transaction.atomic():
         auth.login(request, user)
         request.session[SESSION_STARTED_KEY] = int(time.time())
         event_record(action=Action.LOGIN_SUCCEEDED, actor=user, organisation=user.organisation)
+        private_key_hold(request, staff_key_unlock(user=user, password=password).private)
 
 
 def _second_factor_login(request: HttpRequest, device: Device) -> None:
@@ -132,6 +136,16 @@ def totp_enrolment_confirm(
         return backup_codes_issue(user=user)
 
 
+def staff_password_change(*, request: HttpRequest, user: User, old: str, new: str) -> None:
+    """A new password; the same key pair, resealed; this session kept, all others ended."""
+    with transaction.atomic():
+        staff_key_reseal(user=user, old_password=old, new_password=new)
+        user.set_password(new)
+        user.save(update_fields=["password"])
+        auth.update_session_auth_hash(request, user)
+        event_record(action=Action.PASSWORD_CHANGED, actor=user, organisation=user.organisation)
+
+
 def staff_logout(*, request: HttpRequest, expired: bool = False) -> None:
     user = request.user
     with transaction.atomic():
@@ -141,4 +155,5 @@ def staff_logout(*, request: HttpRequest, expired: bool = False) -> None:
                 actor=user,
                 organisation=user.organisation,
             )
+        private_key_drop(request)
         auth.logout(request)

@@ -10,5 +10,6 @@ urlpatterns = [
     path("login/verify/", views.verify_view, name="verify"),
     path("login/setup/", views.setup_view, name="setup"),
     path("logout/", views.logout_view, name="logout"),
+    path("password/", views.password_view, name="password"),
     path("backup-codes/", views.backup_codes_view, name="backup_codes"),
 ]

@@ -1,7 +1,9 @@
 from base64 import b32encode
 
 import segno
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
@@ -18,6 +20,7 @@ from counselors.services import (
     staff_login,
     staff_logout,
     staff_otp_verify,
+    staff_password_change,
     totp_enrolment_confirm,
     totp_enrolment_start,
 )
@@ -36,7 +39,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = staff_authenticate(request=request, **form.cleaned_data)
         if user is not None:
-            staff_login(request=request, user=user)
+            staff_login(request=request, user=user, password=form.cleaned_data["password"])
             return redirect("counselors:verify" if user_has_totp(user) else "counselors:setup")
         form.add_error(None, _("Sign-in failed. Check your details and try again later."))
     return render(request, "counselors/login.html", {"form": form})
@@ -103,6 +106,22 @@ def home_view(request: HttpRequest) -> HttpResponse:
         "is_administrator": user.role == Role.ADMINISTRATOR,
     }
     return render(request, "counselors/home.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def password_view(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    form = PasswordChangeForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        staff_password_change(
+            request=request,
+            user=user,
+            old=form.cleaned_data["old_password"],
+            new=form.cleaned_data["new_password1"],
+        )
+        messages.success(request, _("Your password was changed."))
+        return redirect("counselors:home")
+    return render(request, "counselors/password.html", {"form": form})
 
 
 @require_POST

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "counselors.keysession.key_cookie",
     "counselors.middleware.staff_gate",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -138,6 +139,10 @@ CSRF_COOKIE_HTTPONLY = True
 HOTLINE_LOGIN_FREE_FAILURES = 5
 HOTLINE_LOGIN_BASE_DELAY_SECONDS = 60
 HOTLINE_LOGIN_MAX_DELAY_SECONDS = 60 * 60
+# Argon2id for staff keys and receipts: about 250 ms per derivation on a 2-core machine; at
+# most this many run at once, so a burst of sign-ins or receipts cannot exhaust memory.
+HOTLINE_ARGON2 = {"memory_kib": 64 * 1024, "iterations": 3, "lanes": 1}
+HOTLINE_ARGON2_MAX_CONCURRENT = env_int("HOTLINE_ARGON2_MAX_CONCURRENT", 2)
 OTP_TOTP_ISSUER = "Ethics Hotline"
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1

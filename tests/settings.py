@@ -11,6 +11,8 @@ from hotline.settings import *  # noqa: E402, F403
 from hotline.settings import DATABASES, VAR_DIR  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Explicitly weak, for speed; production keeps the default in hotline/settings.py.
+HOTLINE_ARGON2 = {"memory_kib": 64, "iterations": 1, "lanes": 1}
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

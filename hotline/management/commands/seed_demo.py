@@ -1,4 +1,5 @@
 from base64 import b32encode
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -9,11 +10,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import Action, Event
 from audit.services import event_record
-from cases.models import CaseKind, Category, Organisation, OrganisationType
+from cases.models import CaseKind, Category, Channel, Organisation, OrganisationType, RecoveryKey
+from cases.recovery import kit_dumps, recovery_kit_create
+from cases.services import case_create
+from cases.staff_keys import staff_key_unlock
 from counselors.models import Role, User
 from counselors.services import backup_codes_issue
 
 DEMO_PASSWORD = "hotline-demo-2569"  # noqa: S105 -- printed for newcomers; refused in production
+DEMO_KIT_PASSPHRASE = "demo-recovery-kit-2569"  # noqa: S105 -- likewise
+DEMO_ORGANISATION = "M260101"
 
 ORGANISATIONS = [
     # code, parent code, type, Thai name, English name, headcount, population
@@ -110,6 +116,8 @@ class Command(BaseCommand):
             self._organisations()
             self._categories()
             lines = [self._user(*spec) for spec in USERS]
+            kit_path = self._recovery_kit()
+            receipts = self._cases() if first_time else []
             if first_time:
                 event_record(action=Action.DEMO_SEEDED)
         self.stdout.write("Demo data is ready. Sign in at http://127.0.0.1:8000/staff/login/")
@@ -119,6 +127,41 @@ class Command(BaseCommand):
         self.stdout.write(f"{'username':<12} {'role':<14} {'TOTP key':<34} backup code")
         for line in lines:
             self.stdout.write(line)
+        self.stdout.write("")
+        self.stdout.write(
+            f"Recovery kit of {DEMO_ORGANISATION}: {kit_path} (passphrase {DEMO_KIT_PASSPHRASE})"
+        )
+        for receipt in receipts:
+            self.stdout.write(f"Demo case receipt (shown only now): {receipt}")
+
+    def _recovery_kit(self) -> Path:
+        organisation = Organisation.objects.get(code=DEMO_ORGANISATION)
+        path = Path(settings.VAR_DIR) / f"demo-recovery-kit-{organisation.code}.json"
+        if not RecoveryKey.objects.filter(organisation=organisation, is_active=True).exists():
+            _, kit = recovery_kit_create(organisation=organisation, passphrase=DEMO_KIT_PASSPHRASE)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(kit_dumps(kit))
+        return path
+
+    def _cases(self) -> list[str]:
+        organisation = Organisation.objects.get(code=DEMO_ORGANISATION)
+        question = case_create(
+            kind=CaseKind.QUESTION,
+            organisation=organisation,
+            category=Category.objects.get(kind=CaseKind.QUESTION, code="gifts"),
+            channel=Channel.WEB,
+            title="รับกระเช้าปีใหม่จากผู้รับเหมาได้หรือไม่",
+            body={"question": "ผู้รับเหมาที่ทำงานกับเทศบาลส่งกระเช้าปีใหม่มาให้ รับได้หรือไม่"},
+        )
+        report = case_create(
+            kind=CaseKind.REPORT,
+            organisation=organisation,
+            category=Category.objects.get(kind=CaseKind.REPORT, code="procurement-fraud"),
+            channel=Channel.WEB,
+            title="ฮั้วประมูลซ่อมถนนหมู่ 4",
+            body={"what": "ผู้เสนอราคาสามรายเป็นเครือญาติกัน ราคาต่างกันไม่ถึงหนึ่งพันบาท"},
+        )
+        return [question.receipt.display, report.receipt.display]
 
     def _organisations(self) -> None:
         for code, parent, kind, name_th, name_en, headcount, population in ORGANISATIONS:
@@ -154,6 +197,7 @@ class Command(BaseCommand):
             user.organisation = Organisation.objects.get(code=org) if org else None
             user.set_password(DEMO_PASSWORD)
             user.save()
+        staff_key_unlock(user=user, password=DEMO_PASSWORD)
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         if device is None:
             device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)

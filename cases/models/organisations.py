@@ -86,7 +86,8 @@ class Organisation(models.Model):
             raise ValidationError(
                 {
                     "parent": _(
-                        "An organisation cannot be placed below itself or one of its own sub-organisations."
+                        "An organisation cannot be placed below itself or one of its own "
+                        "sub-organisations."
                     )
                 }
             )

@@ -1,0 +1,156 @@
+"""Case records. Whatever a reporter or counselor wrote is stored only as ciphertext
+(`*_ct` fields, made by cases.crypto under the case's data key); the plaintext columns hold
+metadata that the indicators need and DESIGN §3 allows."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cases.models.organisations import CaseKind
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web form")
+    PHONE = "phone", _("Telephone")
+    WALK_IN = "walk_in", _("In person")
+    LETTER = "letter", _("Letter")
+    REFERRAL = "referral", _("Referred by another agency")
+
+
+class Case(models.Model):
+    # The uid is bound into every ciphertext's associated data, so it exists before the row.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=10, choices=CaseKind.choices)
+    organisation = models.ForeignKey(
+        "cases.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    category = models.ForeignKey(
+        "cases.Category",
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    created = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+    is_anonymous = models.BooleanField(_("anonymous"), default=True)
+    is_retaliation = models.BooleanField(_("retaliation report"), default=False)
+    related_case = models.ForeignKey(
+        "self",
+        verbose_name=_("earlier case"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="follow_up_cases",
+    )
+    key_version = models.PositiveSmallIntegerField(default=1, editable=False)
+    title_ct = models.BinaryField(editable=False)
+    body_ct = models.BinaryField(editable=False)
+    # The reporter's way back: an HMAC of the receipt's lookup part, and the case key sealed
+    # under Argon2id(secret part, salt). Neither reveals the receipt.
+    receipt_lookup = models.CharField(max_length=80, unique=True, editable=False)
+    receipt_salt = models.BinaryField(editable=False)
+    receipt_wrap = models.BinaryField(editable=False)
+    receipt_kdf = models.JSONField(default=dict, editable=False)  # the Argon2id parameters
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [models.Index(fields=["organisation", "created"], name="case_org_created")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_retaliation=False) | Q(kind="report"),
+                name="case_retaliation_only_for_reports",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.reference}"
+
+    @property
+    def reference(self) -> str:
+        """The staff-facing case number, e.g. R-000123 (never the reporter's receipt)."""
+        return f"{'R' if self.kind == CaseKind.REPORT else 'Q'}-{self.pk:06d}"
+
+
+class AuthorSide(models.TextChoices):
+    REPORTER = "reporter", _("Reporter")
+    COUNSELOR = "counselor", _("Counselor")
+    SYSTEM = "system", _("System")
+
+
+class Visibility(models.TextChoices):
+    SHARED = "shared", _("Shared with the reporter")
+    INTERNAL = "internal", _("Internal note")
+
+
+class Message(models.Model):
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    author_side = models.CharField(max_length=10, choices=AuthorSide.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    visibility = models.CharField(max_length=10, choices=Visibility.choices)
+    created = models.DateTimeField(auto_now_add=True)
+    body_ct = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(author_side="reporter") | Q(visibility="shared"),
+                name="message_reporter_messages_are_shared",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"message {self.pk} on case {self.case_id}"
+
+
+class Attachment(models.Model):
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    # File name and media type, encrypted together; the body is an encrypted file on disk
+    # under a random name.
+    meta_ct = models.BinaryField()
+    storage_name = models.CharField(max_length=100, unique=True)
+    size = models.PositiveBigIntegerField()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return f"attachment {self.pk} on case {self.case_id}"
+
+
+class Identity(models.Model):
+    """The reporter's identity, when they disclose it: encrypted under its own key, which is
+    wrapped to the organisation's custodians and recovery key, never to counselors directly."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="identity")
+    created = models.DateTimeField(auto_now_add=True)
+    body_ct = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("reporter identity")
+        verbose_name_plural = _("reporter identities")
+
+    def __str__(self) -> str:
+        return f"identity on case {self.case_id}"

@@ -1,0 +1,97 @@
+"""Reads of case records: keys are unwrapped and content decrypted only here."""
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from cases import crypto
+from cases.models import Attachment, Case, CaseKeyWrap, Identity, Message, Visibility, WrapPurpose
+from cases.services import wrap_info
+from counselors.models import User
+
+
+@dataclass(frozen=True)
+class CaseContent:
+    title: str
+    body: dict[str, str]
+
+
+@dataclass(frozen=True)
+class MessageView:
+    message: Message
+    body: str
+
+
+def _unwrap(case: Case, purpose: str, user: User, private: bytes) -> bytes | None:
+    wrap = CaseKeyWrap.objects.filter(case=case, purpose=purpose, user=user).first()
+    if wrap is None:
+        return None
+    try:
+        return crypto.key_unwrap(private, bytes(wrap.wrapped), info=wrap_info(case, purpose))
+    except crypto.CryptoError:
+        return None  # a wrap made to an older key pair, before a password reset
+
+
+def case_key_for_user(*, case: Case, user: User, private: bytes) -> bytes | None:
+    """The case's data key if this person holds a wrap for it that their key opens."""
+    return _unwrap(case, WrapPurpose.CASE, user, private)
+
+
+def case_content(*, case: Case, key: bytes) -> CaseContent:
+    uid = str(case.uid)
+    return CaseContent(
+        title=crypto.text_decrypt(key, bytes(case.title_ct), case_id=uid, field="case.title"),
+        body=json.loads(
+            crypto.text_decrypt(key, bytes(case.body_ct), case_id=uid, field="case.body")
+        ),
+    )
+
+
+def case_messages(*, case: Case, key: bytes, include_internal: bool) -> list[MessageView]:
+    messages = case.messages.all()
+    if not include_internal:
+        messages = messages.filter(visibility=Visibility.SHARED)
+    return [
+        MessageView(
+            message=m,
+            body=crypto.text_decrypt(
+                key, bytes(m.body_ct), case_id=str(case.uid), field=f"message:{m.uid}"
+            ),
+        )
+        for m in messages
+    ]
+
+
+def attachment_meta(*, attachment: Attachment, key: bytes) -> dict[str, str]:
+    field = f"attachment:{attachment.uid}:meta"
+    case_id = str(attachment.case.uid)
+    return dict(
+        json.loads(
+            crypto.text_decrypt(key, bytes(attachment.meta_ct), case_id=case_id, field=field)
+        )
+    )
+
+
+def attachment_chunks(*, attachment: Attachment, key: bytes) -> Iterator[bytes]:
+    """The decrypted file, chunk by chunk, for a streaming download."""
+    path = Path(settings.MEDIA_ROOT) / attachment.storage_name
+    with open(path, "rb") as src:
+        yield from crypto.stream_decrypt_chunks(
+            key, src, case_id=str(attachment.case.uid), field=f"attachment:{attachment.uid}"
+        )
+
+
+def identity_read(*, case: Case, user: User, private: bytes) -> dict[str, str] | None:
+    """The reporter's identity for someone holding an identity wrap (custodians; counselors
+    only after a custodian approved a request)."""
+    key = _unwrap(case, WrapPurpose.IDENTITY, user, private)
+    identity = Identity.objects.filter(case=case).first()
+    if key is None or identity is None:
+        return None
+    text = crypto.text_decrypt(
+        key, bytes(identity.body_ct), case_id=str(case.uid), field="identity"
+    )
+    return dict(json.loads(text))

@@ -1,0 +1,226 @@
+"""Writes of case records. Content goes in only through cases.crypto, under the case's key."""
+
+import json
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from django.conf import settings
+from django.db import transaction
+
+from audit.models import Action
+from audit.services import event_record
+from cases import crypto
+from cases.models import (
+    Attachment,
+    AuthorSide,
+    Case,
+    CaseKeyWrap,
+    CaseKind,
+    Category,
+    Channel,
+    Identity,
+    Message,
+    Organisation,
+    RecoveryKey,
+    StaffKey,
+    Visibility,
+    WrapPurpose,
+)
+from cases.receipts import receipt_lookup_hash, receipt_seal
+from counselors.models import Role, User
+
+RECEIPT_ATTEMPTS = 5
+
+
+class CaseUnreadable(Exception):
+    """No one at the organisation could ever open the case: no recovery key, no supervisor key."""
+
+
+@dataclass(frozen=True)
+class NewCase:
+    case: Case
+    key: bytes
+    receipt: crypto.Receipt
+
+
+def wrap_info(case: Case, purpose: str) -> bytes:
+    return f"{purpose}:{case.uid}".encode()
+
+
+def _wrap_to(
+    case: Case, purpose: str, key: bytes, staff: Iterable[StaffKey], recovery: RecoveryKey | None
+) -> int:
+    info = wrap_info(case, purpose)
+    wraps = [
+        CaseKeyWrap(
+            case=case,
+            purpose=purpose,
+            user_id=staff_key.user_id,
+            key_generation=staff_key.generation,
+            wrapped=crypto.key_wrap(bytes(staff_key.public), key, info=info),
+        )
+        for staff_key in staff
+    ]
+    if recovery is not None:
+        wraps.append(
+            CaseKeyWrap(
+                case=case,
+                purpose=purpose,
+                recovery_key=recovery,
+                wrapped=crypto.key_wrap(bytes(recovery.public), key, info=info),
+            )
+        )
+    CaseKeyWrap.objects.bulk_create(wraps)
+    return len(wraps)
+
+
+def _staff_keys(organisation: Organisation, role: Role, excluded: Iterable[User]) -> list[StaffKey]:
+    return list(
+        StaffKey.objects.filter(
+            user__organisation=organisation, user__role=role, user__is_active=True
+        ).exclude(user__in=list(excluded))
+    )
+
+
+def case_create(
+    *,
+    kind: CaseKind,
+    organisation: Organisation,
+    category: Category,
+    channel: Channel,
+    title: str,
+    body: dict[str, str],
+    identity: dict[str, str] | None = None,
+    is_retaliation: bool = False,
+    related_case: Case | None = None,
+    excluded: Iterable[User] = (),
+    actor: User | None = None,
+) -> NewCase:
+    """Store a new question or report, encrypted, and the reporter's receipt for it.
+
+    The case key is wrapped to the organisation's supervisors (who assign it) and its recovery
+    key, never to anyone in `excluded` (people the report names). A disclosed identity gets a
+    key of its own, wrapped to the custodians and the recovery key only.
+    """
+    excluded = list(excluded)
+    recovery = RecoveryKey.objects.filter(organisation=organisation, is_active=True).first()
+    supervisors = _staff_keys(organisation, Role.SUPERVISOR, excluded)
+    if recovery is None and not supervisors:
+        raise CaseUnreadable(organisation.code)
+    key = crypto.case_key_new()
+    with transaction.atomic():
+        case = Case(
+            kind=kind,
+            organisation=organisation,
+            category=category,
+            channel=channel,
+            is_anonymous=identity is None,
+            is_retaliation=is_retaliation,
+            related_case=related_case,
+        )
+        uid = str(case.uid)
+        case.title_ct = crypto.text_encrypt(key, title, case_id=uid, field="case.title")
+        case.body_ct = crypto.text_encrypt(
+            key, json.dumps(body, ensure_ascii=False), case_id=uid, field="case.body"
+        )
+        receipt = _receipt_attach(case, key)
+        case.save()
+        _wrap_to(case, WrapPurpose.CASE, key, supervisors, recovery)
+        if identity is not None:
+            identity_add(case=case, identity=identity, excluded=excluded)
+        event_record(
+            action=Action.CASE_CREATED,
+            actor=actor,
+            organisation=organisation,
+            target=case,
+            details={"kind": kind, "channel": channel},
+        )
+    return NewCase(case=case, key=key, receipt=receipt)
+
+
+def _receipt_attach(case: Case, key: bytes) -> crypto.Receipt:
+    for _ in range(RECEIPT_ATTEMPTS):
+        receipt = crypto.receipt_new()
+        lookup = receipt_lookup_hash(receipt)
+        if not Case.objects.filter(receipt_lookup=lookup).exists():
+            case.receipt_lookup = lookup
+            receipt_seal(case, receipt, key)
+            return receipt
+    raise RuntimeError("could not draw an unused receipt")  # 10^7 lookups: practically never
+
+
+def identity_add(
+    *, case: Case, identity: dict[str, str], excluded: Iterable[User] = ()
+) -> Identity:
+    identity_key = crypto.case_key_new()
+    with transaction.atomic():
+        record = Identity.objects.create(
+            case=case,
+            body_ct=crypto.text_encrypt(
+                identity_key,
+                json.dumps(identity, ensure_ascii=False),
+                case_id=str(case.uid),
+                field="identity",
+            ),
+        )
+        custodians = _staff_keys(case.organisation, Role.CUSTODIAN, excluded)
+        recovery = RecoveryKey.objects.filter(
+            organisation=case.organisation, is_active=True
+        ).first()
+        _wrap_to(case, WrapPurpose.IDENTITY, identity_key, custodians, recovery)
+        if case.is_anonymous:
+            Case.objects.filter(pk=case.pk).update(is_anonymous=False)
+            case.is_anonymous = False
+    return record
+
+
+def message_add(
+    *,
+    case: Case,
+    key: bytes,
+    side: AuthorSide,
+    body: str,
+    visibility: Visibility = Visibility.SHARED,
+    author: User | None = None,
+) -> Message:
+    message = Message(case=case, author_side=side, author=author, visibility=visibility)
+    message.body_ct = crypto.text_encrypt(
+        key, body, case_id=str(case.uid), field=f"message:{message.uid}"
+    )
+    message.save()
+    return message
+
+
+def attachment_add(
+    *,
+    case: Case,
+    key: bytes,
+    name: str,
+    content_type: str,
+    src: BinaryIO,
+    message: Message | None = None,
+) -> Attachment:
+    """Encrypt a file, streaming, to a random name under MEDIA_ROOT; nothing half-written stays."""
+    storage_name = f"attachments/{uuid.uuid4().hex}"
+    path = Path(settings.MEDIA_ROOT) / storage_name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    attachment = Attachment(case=case, message=message, storage_name=storage_name)
+    field = f"attachment:{attachment.uid}"
+    try:
+        with open(path, "xb") as dst:
+            size = crypto.stream_encrypt(key, src, dst, case_id=str(case.uid), field=field)
+        attachment.size = size
+        attachment.meta_ct = crypto.text_encrypt(
+            key,
+            json.dumps({"name": name, "type": content_type}, ensure_ascii=False),
+            case_id=str(case.uid),
+            field=f"{field}:meta",
+        )
+        attachment.save()
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return attachment

@@ -1,0 +1,30 @@
+from cases.models import CaseKind, Channel, Organisation
+from cases.recovery import recovery_kit_create
+from cases.services import NewCase, case_create
+from cases.staff_keys import staff_key_unlock
+from counselors.models import Role, User
+from tests.factories import PASSWORD, CategoryFactory, OrganisationFactory, UserFactory
+
+KIT_PASSPHRASE = "a long recovery passphrase"
+
+
+def staff_with_key(role: Role, organisation: Organisation, **kwargs) -> tuple[User, bytes]:
+    user = UserFactory(role=role, organisation=organisation, **kwargs)
+    return user, staff_key_unlock(user=user, password=PASSWORD).private
+
+
+def organisation_with_kit() -> tuple[Organisation, dict]:
+    organisation = OrganisationFactory()
+    _, kit = recovery_kit_create(organisation=organisation, passphrase=KIT_PASSPHRASE)
+    return organisation, kit
+
+
+def new_report(organisation: Organisation, **kwargs) -> NewCase:
+    defaults = {
+        "kind": CaseKind.REPORT,
+        "category": CategoryFactory(),
+        "channel": Channel.WEB,
+        "title": "ฮั้วประมูล",
+        "body": {"what": "ผู้เสนอราคาเป็นญาติกัน"},
+    }
+    return case_create(organisation=organisation, **(defaults | kwargs))
