@@ -2,29 +2,32 @@
 
 Nothing else in the project touches a primitive: callers get bytes in and bytes out, and one
 exception, CryptoError, for anything that fails to decrypt, unwrap or parse (a wrong or
-wrong-length key, a tampered or foreign blob, a bad receipt). Its messages never carry key
-material or plaintext. ValueError is reserved for a caller's own mistakes (a chunk size or key
-version out of range, a short salt).
+wrong-length key, a tampered or misplaced blob, a bad receipt). Its messages never carry key
+material or plaintext. ValueError and TypeError are for a caller's own mistakes (a chunk size or
+key version out of range, a short salt, a str where bytes belong).
 
-Formats. Each blob starts with one byte naming its format; the integers are big-endian.
+Formats. Each blob starts with one byte naming its format; integers are big-endian.
 
-    field   01 | key version u32 | nonce 12 | AES-256-GCM ciphertext+tag
-    file    02 | key version u32 | chunk size u32 | salt 32 | chunks, each ciphertext+tag 16
-    sealed  03 | nonce 12 | AES-256-GCM ciphertext+tag
-    wrapped 04 | HPKE X25519/HKDF-SHA256/AES-256-GCM single-shot: enc 32 | ciphertext+tag
+    field   01 | key version u32 | nonce 12 | AES-256-GCM ciphertext and tag
+    file    02 | key version u32 | chunk size u32 | salt 32 | chunks of chunk size + 16 bytes
+            (ciphertext and tag), the last one shorter or equal; an empty file has one, of 16
+    sealed  03 | nonce 12 | AES-256-GCM ciphertext and tag
+    wrapped 04 | HPKE base mode, X25519 / HKDF-SHA256 / AES-256-GCM: enc 32 | ciphertext and tag
 
-Associated data is a list of length-prefixed parts (u32 length, then the bytes) that starts
-with a context string per format and includes the blob's header, so no part can bleed into the
-next and no blob of one kind or place decrypts as another.
+Associated data (and the HPKE info) is a list of parts, each a u32 length and the bytes, so no
+part can bleed into the next. It starts with a context string per format:
+    field   "hotline/field/v1", header (format, key version), case id, field name
+    file    "hotline/file/v1", header (all 41 bytes), case id, field name; then per chunk the
+            counter u32 and the final flag (one byte, 0 or 1)
+    sealed  "hotline/seal/v1", header (format), the caller's aad
+    wrapped "hotline/wrap/v1", the caller's info
 
-Files: each file gets its own AES-256-GCM key, HKDF-SHA256(case key, salt=the header's random
-32-byte salt), and chunk i is sealed with nonce = i as 12 bytes and associated data binding the
-header, case id, field, i and a final-chunk flag. The per-file key makes nonce reuse impossible
-without a salt collision (2^-128), however many files and fields share a case key, and costs
-no per-chunk randomness or nonce bytes. The final flag stops truncation at a chunk boundary,
-the counter stops reordering and duplication, and data after the final chunk fails because it
-makes that chunk non-final. A file is never empty of chunks: an empty one is one final empty
-chunk.
+Files: each file gets its own key, HKDF-SHA256(case key, salt = the header's random 256-bit
+salt, info "hotline/file-key/v1"), and chunk i is sealed under it with nonce = i as 12 bytes.
+With a key per file, counter nonces can never repeat, however many files and fields share a
+case key, and no per-chunk randomness or nonce bytes are needed. The final flag stops
+truncation at a chunk boundary, the counter stops reordering and duplication, and data after
+the final chunk fails because the reader then takes that chunk as non-final.
 """
 
 from __future__ import annotations

@@ -747,3 +747,39 @@ def test_receipt_rejects_bad_parts():
         Receipt(lookup="1234567", secret="1" * 15 + "a")
     with pytest.raises(ValueError):
         Receipt(lookup="123456๗", secret="1" * 16)
+
+
+def test_stream_decrypt_chunks_fails_before_the_first_byte_is_sent():
+    blob = encrypt_file(DATA)
+    for key, case_id in ((crypto.case_key_new(), CASE), (KEY, "another-case")):
+        # No iteration: the error comes from the call, before a response could start.
+        with pytest.raises(CryptoError):
+            crypto.stream_decrypt_chunks(
+                key, io.BytesIO(blob), case_id=case_id, field="attachment:1"
+            )
+    chunks = crypto.stream_decrypt_chunks(KEY, io.BytesIO(blob[:-1]), case_id=CASE,
+                                          field="attachment:1")  # fmt: skip
+    assert next(chunks) == DATA[:16]
+    with pytest.raises(CryptoError):
+        list(chunks)
+
+
+def test_memoryview_and_bytearray_inputs_as_postgres_returns_them():
+    key = memoryview(bytearray(KEY))
+    blob = crypto.field_encrypt(key, memoryview(b"secret"), case_id=CASE, field="f")
+    assert crypto.field_decrypt(KEY, memoryview(blob), case_id=CASE, field="f") == b"secret"
+    assert crypto.key_version_of(memoryview(blob)) == 1
+    sealed = crypto.seal(bytearray(KEY), b"secret", aad=memoryview(b"a"))
+    assert crypto.unseal(key, memoryview(sealed), aad=b"a") == b"secret"
+    private, public = crypto.keypair_new()
+    wrapped = crypto.key_wrap(memoryview(public), bytearray(KEY), info=b"case:1")
+    assert crypto.key_unwrap(memoryview(private), memoryview(wrapped), info=b"case:1") == KEY
+    assert crypto.public_key_derive(memoryview(private)) == public
+    salt = crypto.salt_new()
+    assert crypto.argon2id(memoryview(b"pw"), memoryview(salt), FAST) == crypto.argon2id(
+        b"pw", salt, FAST
+    )
+    assert crypto.mac(memoryview(KEY), memoryview(b"x")) == crypto.mac(KEY, b"x")
+    assert crypto.constant_time_equal(memoryview(b"x"), bytearray(b"x"))
+    with pytest.raises(TypeError):
+        crypto.field_decrypt(KEY, "not bytes", case_id=CASE, field="f")
