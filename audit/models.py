@@ -24,6 +24,10 @@ class Action(models.TextChoices):
     RECOVERY_GRANTED = "keys.recovery_granted", _("Case keys granted from a recovery kit")
     CASE_CREATED = "case.created", _("Case received")
     CASE_READ = "case.read", _("Case content read")
+    CASE_TRANSITION = "case.transition", _("Case moved to another state")
+    CASE_PURGED = "case.purged", _("Closed case purged")
+    REMINDER_SENT = "case.reminder", _("Deadline reminder sent")
+    ESCALATED = "case.escalated", _("Missed deadline escalated")
     CHECKPOINT_SIGNED = "audit.checkpoint", _("Audit checkpoint signed")
     DEMO_SEEDED = "system.demo_seeded", _("Demo data loaded")
 

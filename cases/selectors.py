@@ -8,7 +8,17 @@ from pathlib import Path
 from django.conf import settings
 
 from cases import crypto
-from cases.models import Attachment, Case, CaseKeyWrap, Identity, Message, Visibility, WrapPurpose
+from cases.lib.system_messages import system_message_text
+from cases.models import (
+    Attachment,
+    AuthorSide,
+    Case,
+    CaseKeyWrap,
+    Identity,
+    Message,
+    Visibility,
+    WrapPurpose,
+)
 from cases.services import wrap_info
 from counselors.models import User
 
@@ -54,15 +64,15 @@ def case_messages(*, case: Case, key: bytes, include_internal: bool) -> list[Mes
     messages = case.messages.all()
     if not include_internal:
         messages = messages.filter(visibility=Visibility.SHARED)
-    return [
-        MessageView(
-            message=m,
-            body=crypto.text_decrypt(
-                key, bytes(m.body_ct), case_id=str(case.uid), field=f"message:{m.uid}"
-            ),
+    views = []
+    for m in messages:
+        body = crypto.text_decrypt(
+            key, bytes(m.body_ct), case_id=str(case.uid), field=f"message:{m.uid}"
         )
-        for m in messages
-    ]
+        if m.author_side == AuthorSide.SYSTEM:
+            body = system_message_text(body)
+        views.append(MessageView(message=m, body=body))
+    return views
 
 
 def attachment_meta(*, attachment: Attachment, key: bytes) -> dict[str, str]:

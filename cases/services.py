@@ -9,10 +9,12 @@ from typing import BinaryIO
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from audit.models import Action
 from audit.services import event_record
 from cases import crypto
+from cases.deadlines import due_dates
 from cases.models import (
     Attachment,
     AuthorSide,
@@ -127,6 +129,8 @@ def case_create(
             key, json.dumps(body, ensure_ascii=False), case_id=uid, field="case.body"
         )
         receipt = _receipt_attach(case, key)
+        for name, due in due_dates(case, received=timezone.localdate()).items():
+            setattr(case, name, due)
         case.save()
         _wrap_to(case, WrapPurpose.CASE, key, supervisors, recovery)
         if identity is not None:
@@ -190,7 +194,15 @@ def message_add(
     message.body_ct = crypto.text_encrypt(
         key, body, case_id=str(case.uid), field=f"message:{message.uid}"
     )
-    message.save()
+    with transaction.atomic():
+        message.save()
+        # The first reply the reporter can read is the feedback that the deadline asks for.
+        is_feedback = side != AuthorSide.REPORTER and visibility == Visibility.SHARED
+        if is_feedback and case.feedback_at is None:
+            case.feedback_at = message.created
+            Case.objects.filter(pk=case.pk, feedback_at__isnull=True).update(
+                feedback_at=message.created
+            )
     return message
 
 

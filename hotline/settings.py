@@ -220,6 +220,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "audit.tasks.audit_checkpoint_task",
         "schedule": crontab(hour=0, minute=5),
     },
+    "deadlines-hourly": {"task": "cases.tasks.deadlines_scan_task", "schedule": crontab(minute=15)},
+    "notifications-flush": {"task": "cases.tasks.notifications_flush_task", "schedule": 300.0},
+    "questions-autoclose-daily": {
+        "task": "cases.tasks.questions_autoclose_task",
+        "schedule": crontab(hour=1, minute=0),
+    },
+    "retention-purge-daily": {
+        "task": "cases.tasks.retention_purge_task",
+        "schedule": crontab(hour=2, minute=0),
+    },
 }
 
 LOGGING = {

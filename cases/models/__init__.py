@@ -1,3 +1,4 @@
+from cases.models.deadlines import DayUnit, DeadlinePolicy, Notification, Reminder
 from cases.models.keys import CaseKeyWrap, RecoveryKey, StaffKey, WrapPurpose
 from cases.models.organisations import (
     CaseKind,
@@ -15,8 +16,18 @@ from cases.models.records import (
     Message,
     Visibility,
 )
+from cases.models.workflow import (
+    ActionType,
+    Finding,
+    Penalty,
+    ReferralTarget,
+    RejectionReason,
+    State,
+    SubjectPseudonym,
+)
 
 __all__ = [
+    "ActionType",
     "Attachment",
     "AuthorSide",
     "Case",
@@ -24,12 +35,22 @@ __all__ = [
     "CaseKind",
     "Category",
     "Channel",
+    "DayUnit",
+    "DeadlinePolicy",
+    "Finding",
     "Identity",
     "Message",
+    "Notification",
     "Organisation",
     "OrganisationType",
+    "Penalty",
     "RecoveryKey",
+    "ReferralTarget",
+    "RejectionReason",
+    "Reminder",
     "StaffKey",
+    "State",
+    "SubjectPseudonym",
     "Visibility",
     "WrapPurpose",
     "localized",

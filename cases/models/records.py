@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.organisations import CaseKind
+from cases.models.workflow import CaseWorkflow
 
 
 class Channel(models.TextChoices):
@@ -20,7 +21,7 @@ class Channel(models.TextChoices):
     REFERRAL = "referral", _("Referred by another agency")
 
 
-class Case(models.Model):
+class Case(CaseWorkflow):
     # The uid is bound into every ciphertext's associated data, so it exists before the row.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=10, choices=CaseKind.choices)
@@ -61,7 +62,10 @@ class Case(models.Model):
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
-        indexes = [models.Index(fields=["organisation", "created"], name="case_org_created")]
+        indexes = [
+            models.Index(fields=["organisation", "created"], name="case_org_created"),
+            models.Index(fields=["organisation", "state"], name="case_org_state"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_retaliation=False) | Q(kind="report"),

@@ -1,10 +1,5 @@
-import os
-import subprocess
-import sys
-
-from django.db import connection
-
 from audit.selectors import chain_verify
+from tests.subprocesses import finish, start
 
 WRITERS = 6
 APPENDS = 25
@@ -19,29 +14,10 @@ for n in range({appends}):
 """
 
 
-def database_url() -> str:
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    return f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
-
-
 def test_concurrent_writers_leave_one_valid_chain(transactional_db):
-    env = os.environ | {
-        "DATABASE_URL": database_url(),
-        "DJANGO_SETTINGS_MODULE": "hotline.settings",
-    }
-    writers = [
-        subprocess.Popen(
-            [sys.executable, "-c", WRITER.format(appends=APPENDS, writer=w)],
-            env=env,
-            stderr=subprocess.PIPE,
-        )
-        for w in range(WRITERS)
-    ]
+    writers = [start(WRITER.format(appends=APPENDS, writer=w)) for w in range(WRITERS)]
     for writer in writers:
-        _, err = writer.communicate(timeout=120)
-        assert writer.returncode == 0, err.decode()
+        finish(writer)
     report = chain_verify()
     assert report.ok, report.problem
     assert report.count == WRITERS * APPENDS

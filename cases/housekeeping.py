@@ -1,0 +1,152 @@
+"""Periodic work on cases: deadline reminders and escalations, closing quiet answered
+questions, and purging closed cases past their retention period. Each case is handled in its
+own transaction, so a run that dies halfway leaves every case whole, and a second run repeats
+nothing that the first one finished."""
+
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from audit.models import Action
+from audit.services import event_record
+from cases.deadlines import next_deadline, policy_for
+from cases.models import (
+    Attachment,
+    Case,
+    CaseKind,
+    DeadlinePolicy,
+    Identity,
+    Organisation,
+    Reminder,
+    State,
+)
+from cases.notifications import notification_queue
+from cases.workflow import TransitionRefused, case_transition
+from counselors.models import Role, User
+
+FINISHED = (State.CLOSED, State.REJECTED, State.REFERRED)
+REMINDER_HORIZON_DAYS = 31
+
+
+def _policies() -> dict[int, DeadlinePolicy]:
+    return {p.organisation_id: p for p in DeadlinePolicy.objects.all()}
+
+
+def _policy(cache: dict[int, DeadlinePolicy], organisation: Organisation) -> DeadlinePolicy:
+    return cache.get(organisation.pk) or policy_for(organisation)
+
+
+def _supervisors(case: Case) -> list[User]:
+    return list(
+        User.objects.filter(organisation=case.organisation, role=Role.SUPERVISOR, is_active=True)
+    )
+
+
+def deadlines_scan() -> int:
+    """Remind before a deadline, escalate to the supervisors once it has passed."""
+    today = timezone.localdate()
+    horizon = today + timedelta(days=REMINDER_HORIZON_DAYS)
+    due_soon = (
+        Q(due_acknowledge__lte=horizon, acknowledged_at__isnull=True)
+        | Q(due_feedback__lte=horizon, feedback_at__isnull=True)
+        | Q(due_answer__lte=horizon, answered_at__isnull=True)
+    )
+    policies = _policies()
+    sent = 0
+    cases = Case.objects.filter(due_soon, purged_at__isnull=True).exclude(state__in=FINISHED)
+    for case in cases.select_related("organisation", "assignee").iterator():
+        deadline = next_deadline(case)
+        if deadline is None:
+            continue
+        field, due = deadline
+        if due < today:
+            kind, recipients, action = Reminder.Kind.ESCALATE, _supervisors(case), Action.ESCALATED
+        elif (due - today).days <= _policy(policies, case.organisation).reminder_days:
+            recipients = [case.assignee] if case.assignee else _supervisors(case)
+            kind, action = Reminder.Kind.REMIND, Action.REMINDER_SENT
+        else:
+            continue
+        try:
+            with transaction.atomic():
+                Reminder.objects.create(case=case, kind=kind, deadline=field, due=due)
+                for recipient in recipients:
+                    notification_queue(recipient=recipient, case=case)
+                event_record(
+                    action=action,
+                    organisation=case.organisation,
+                    target=case,
+                    details={"deadline": field, "due": due.isoformat()},
+                )
+        except IntegrityError:
+            continue  # sent by an earlier run
+        sent += 1
+    return sent
+
+
+def questions_autoclose() -> int:
+    now = timezone.now()
+    policies = _policies()
+    closed = 0
+    answered = Case.objects.filter(
+        kind=CaseKind.QUESTION, state=State.ANSWERED, answered_at__lt=now - timedelta(days=1)
+    ).select_related("organisation")
+    for case in answered.iterator():
+        quiet = timedelta(days=_policy(policies, case.organisation).question_quiet_days)
+        if case.answered_at is None or case.answered_at > now - quiet:
+            continue
+        try:
+            case_transition(case_id=case.pk, name="close_question", actor="system")
+        except TransitionRefused:
+            continue  # the reporter followed up meanwhile
+        closed += 1
+    return closed
+
+
+def retention_purge() -> int:
+    now = timezone.now()
+    policies = _policies()
+    purged = 0
+    candidates = Case.objects.filter(
+        state=State.CLOSED, purged_at__isnull=True, closed_at__lt=now - timedelta(days=365)
+    ).select_related("organisation")
+    for case in candidates.iterator():
+        years = _policy(policies, case.organisation).retention_years
+        if case.closed_at is None or case.closed_at > now - timedelta(days=365 * years):
+            continue
+        purged += case_purge(case_id=case.pk)
+    return purged
+
+
+def case_purge(*, case_id: int) -> bool:
+    """Remove everything anyone wrote, with every key that could open it; keep the metadata
+    and outcome the indicators count. Files are deleted after the commit; any left behind by
+    a crash are unreadable, since no key to them remains."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case_id)
+        if case.purged_at is not None or case.state != State.CLOSED:
+            return False
+        files = list(Attachment.objects.filter(case=case).values_list("storage_name", flat=True))
+        case.attachments.all().delete()
+        case.messages.all().delete()
+        case.key_wraps.all().delete()
+        Identity.objects.filter(case=case).delete()
+        Case.objects.filter(pk=case.pk).update(
+            title_ct=b"",
+            body_ct=b"",
+            receipt_lookup=f"purged:{case.uid}",
+            receipt_salt=b"",
+            receipt_wrap=b"",
+            purged_at=timezone.now(),
+        )
+        event_record(action=Action.CASE_PURGED, organisation=case.organisation, target=case)
+        transaction.on_commit(lambda: _files_delete(files))
+    return True
+
+
+def _files_delete(names: list[str]) -> None:
+    for name in names:
+        (Path(settings.MEDIA_ROOT) / name).unlink(missing_ok=True)

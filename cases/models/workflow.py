@@ -1,0 +1,273 @@
+"""The case's finite-state machine (django-fsm-2) and the outcome it records.
+
+Transitions carry their rules as data in `custom`: which kinds of case they apply to and which
+roles may take them; cases.workflow is the only caller and writes the audit event. The state
+field is protected: nothing assigns it directly.
+"""
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
+
+from cases.models.organisations import CaseKind
+
+
+class State(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    ASSESSMENT = "assessment", _("Under assessment")
+    REJECTED = "rejected", _("Not taken up")
+    REFERRED = "referred", _("Referred")
+    INVESTIGATING = "investigating", _("Under investigation")
+    CONCLUDED = "concluded", _("Concluded")
+    ACTION_RECORDED = "action_recorded", _("Action recorded")
+    IN_PROGRESS = "in_progress", _("Being answered")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+
+
+class Finding(models.TextChoices):
+    SUBSTANTIATED = "substantiated", _("Substantiated")
+    PARTLY = "partly", _("Partly substantiated")
+    UNSUBSTANTIATED = "unsubstantiated", _("Unsubstantiated")
+    INCONCLUSIVE = "inconclusive", _("Inconclusive")
+
+
+class ReferralTarget(models.TextChoices):
+    NACC = "nacc", _("National Anti-Corruption Commission (NACC)")
+    PACC = "pacc", _("Public Sector Anti-Corruption Commission (PACC)")
+    SAO = "sao", _("State Audit Office")
+    DAMRONGDHAMA = "damrongdhama", _("Damrongdhama Center 1567")
+    POLICE = "police", _("Police")
+    OTHER = "other", _("Other agency")
+
+
+class RejectionReason(models.TextChoices):
+    OUT_OF_SCOPE = "out_of_scope", _("Outside this organisation's remit")
+    INSUFFICIENT = "insufficient", _("Not enough information to act on")
+    DUPLICATE = "duplicate", _("Already being handled in another case")
+    OTHER = "other", _("Other reason")
+
+
+class ActionType(models.TextChoices):
+    DISCIPLINARY = "disciplinary", _("Disciplinary action")
+    ADMINISTRATIVE = "administrative", _("Administrative action")
+    CRIMINAL = "criminal", _("Criminal referral")
+    NONE = "none", _("No action")
+
+
+class Penalty(models.TextChoices):
+    NONE = "none", _("None")
+    WARNING = "warning", _("Written warning")
+    PAY_CUT = "pay_cut", _("Pay cut")
+    SUSPENSION = "suspension", _("Suspension")
+    DISMISSAL = "dismissal", _("Dismissal or removal")
+    OTHER = "other", _("Other penalty")
+
+
+REPORT = (CaseKind.REPORT,)
+QUESTION = (CaseKind.QUESTION,)
+HANDLERS = ("counselor", "supervisor")  # the assigned counselor, or a supervisor
+SUPERVISORS = ("supervisor",)
+REPORTER = ("reporter",)
+SYSTEM = ("system",)
+
+
+def _rules(kinds: tuple[str, ...], roles: tuple[str, ...], **extra: Any) -> dict[str, Any]:
+    return {"kinds": kinds, "roles": roles, **extra}
+
+
+def _has_finding(case: Any) -> bool:
+    return bool(case.finding)
+
+
+def _has_referral(case: Any) -> bool:
+    return bool(case.referral_target)
+
+
+def _has_rejection_reason(case: Any) -> bool:
+    return bool(case.rejection_reason)
+
+
+def _has_action(case: Any) -> bool:
+    return bool(case.action_type)
+
+
+def _reporter_has_feedback(case: Any) -> bool:
+    return case.feedback_at is not None
+
+
+class CaseWorkflow(models.Model):
+    state = FSMField(
+        _("state"), default=State.RECEIVED, choices=State.choices, protected=True, db_index=True
+    )
+    # Bumped by every transition: a page showing an older version cannot act (optimistic lock).
+    version = models.PositiveIntegerField(default=0, editable=False)
+    assignee = models.ForeignKey(
+        "counselors.User",
+        verbose_name=_("assigned counselor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_cases",
+    )
+    due_acknowledge = models.DateField(_("acknowledge by"), null=True, blank=True)
+    due_feedback = models.DateField(_("feedback to the reporter by"), null=True, blank=True)
+    due_answer = models.DateField(_("answer by"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    feedback_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    concluded_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    purged_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.CharField(
+        _("reason"), max_length=20, choices=RejectionReason.choices, blank=True
+    )
+    referral_target = models.CharField(
+        _("referred to"), max_length=20, choices=ReferralTarget.choices, blank=True
+    )
+    finding = models.CharField(_("finding"), max_length=20, choices=Finding.choices, blank=True)
+    action_type = models.CharField(
+        _("action taken"), max_length=20, choices=ActionType.choices, blank=True
+    )
+    penalty = models.CharField(_("penalty"), max_length=20, choices=Penalty.choices, blank=True)
+    amount_recovered = models.DecimalField(
+        _("amount recovered (baht)"), max_digits=14, decimal_places=2, default=0
+    )
+    reopen_count = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    # Reports
+    @transition(
+        state, source=State.RECEIVED, target=State.ACKNOWLEDGED, custom=_rules(REPORT, HANDLERS)
+    )
+    def acknowledge(self) -> None:
+        pass
+
+    @transition(
+        state, source=State.ACKNOWLEDGED, target=State.ASSESSMENT, custom=_rules(REPORT, HANDLERS)
+    )
+    def assess(self) -> None:
+        pass
+
+    @transition(
+        state,
+        source=State.ASSESSMENT,
+        target=State.REJECTED,
+        conditions=[_has_rejection_reason],
+        custom=_rules(REPORT, HANDLERS),
+    )
+    def reject(self) -> None:
+        pass
+
+    @transition(
+        state,
+        source=State.ASSESSMENT,
+        target=State.REFERRED,
+        conditions=[_has_referral],
+        custom=_rules(REPORT, HANDLERS),
+    )
+    def refer(self) -> None:
+        pass
+
+    @transition(
+        state, source=State.ASSESSMENT, target=State.INVESTIGATING, custom=_rules(REPORT, HANDLERS)
+    )
+    def investigate(self) -> None:
+        pass
+
+    @transition(
+        state,
+        source=State.INVESTIGATING,
+        target=State.CONCLUDED,
+        conditions=[_has_finding],
+        custom=_rules(REPORT, HANDLERS),
+    )
+    def conclude(self) -> None:
+        pass
+
+    @transition(
+        state,
+        source=State.CONCLUDED,
+        target=State.ACTION_RECORDED,
+        conditions=[_has_action],
+        custom=_rules(REPORT, HANDLERS),
+    )
+    def record_action(self) -> None:
+        pass
+
+    @transition(
+        state,
+        source=State.ACTION_RECORDED,
+        target=State.CLOSED,
+        conditions=[_has_finding, _reporter_has_feedback],
+        custom=_rules(REPORT, SUPERVISORS),
+    )
+    def close_report(self) -> None:
+        pass
+
+    @transition(
+        state,
+        source=[State.CLOSED, State.REJECTED, State.REFERRED],
+        target=State.ASSESSMENT,
+        custom=_rules(REPORT, SUPERVISORS),
+    )
+    def reopen(self) -> None:
+        pass
+
+    # Questions
+    @transition(
+        state, source=State.RECEIVED, target=State.IN_PROGRESS, custom=_rules(QUESTION, HANDLERS)
+    )
+    def start(self) -> None:
+        pass
+
+    @transition(
+        state,
+        source=State.IN_PROGRESS,
+        target=State.ANSWERED,
+        conditions=[_reporter_has_feedback],
+        custom=_rules(QUESTION, HANDLERS),
+    )
+    def answer(self) -> None:
+        pass
+
+    @transition(
+        state,
+        source=State.ANSWERED,
+        target=State.CLOSED,
+        custom=_rules(QUESTION, HANDLERS + SYSTEM),
+    )
+    def close_question(self) -> None:
+        pass
+
+    @transition(
+        state,
+        source=[State.ANSWERED, State.CLOSED],
+        target=State.IN_PROGRESS,
+        custom=_rules(QUESTION, REPORTER),
+    )
+    def follow_up(self) -> None:
+        pass
+
+
+class SubjectPseudonym(models.Model):
+    """A keyed pseudonym of a person found responsible, so distinct violators can be counted
+    year over year. The name it was computed from is never stored."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="subjects")
+    pseudonym = models.CharField(max_length=80, db_index=True)
+
+    class Meta:
+        verbose_name = _("subject pseudonym")
+        verbose_name_plural = _("subject pseudonyms")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "pseudonym"], name="subject_once_per_case")
+        ]
+
+    def __str__(self) -> str:
+        return self.pseudonym
