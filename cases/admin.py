@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from cases.models import Category, Organisation
+from cases.models import Category, DeadlinePolicy, Organisation
 
 
 @admin.register(Organisation)
@@ -15,3 +15,15 @@ class OrganisationAdmin(admin.ModelAdmin):
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ["code", "kind", "label_th", "label_en", "is_corruption", "is_active"]
     list_filter = ["kind", "is_corruption", "is_active"]
+
+
+@admin.register(DeadlinePolicy)
+class DeadlinePolicyAdmin(admin.ModelAdmin):
+    list_display = [
+        "organisation",
+        "acknowledge_days",
+        "feedback_days",
+        "answer_days",
+        "retention_years",
+    ]
+    raw_id_fields = ["organisation"]

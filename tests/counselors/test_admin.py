@@ -20,6 +20,7 @@ def test_it_opens_to_verified_administrators(make_staff):
     client = signed_in_client(make_staff(Role.ADMINISTRATOR, organisation=None))
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/cases/organisation/").status_code == 200
+    assert client.get("/admin/cases/deadlinepolicy/add/").status_code == 200
 
 
 def test_administration_changes_are_audited(make_staff):
