@@ -28,6 +28,26 @@ class Action(models.TextChoices):
     CASE_PURGED = "case.purged", _("Closed case purged")
     REMINDER_SENT = "case.reminder", _("Deadline reminder sent")
     ESCALATED = "case.escalated", _("Missed deadline escalated")
+    CASE_FILED_BY_STAFF = "case.filed_by_staff", _("Case filed on behalf of a caller")
+    CASE_ASSIGNED = "case.assigned", _("Case assigned")
+    CASE_DECLINED = "case.declined", _("Case declined by a counselor")
+    CONFLICT_DECLARED = "case.no_conflict_declared", _("No conflict of interest declared")
+    MESSAGE_ADDED = "case.message_added", _("Message added")
+    ATTACHMENT_ADDED = "case.attachment_added", _("Attachment added")
+    ATTACHMENT_DOWNLOADED = "case.attachment_downloaded", _("Attachment downloaded")
+    IDENTITY_DISCLOSED = "identity.disclosed", _("Reporter disclosed their identity")
+    IDENTITY_REQUESTED = "identity.requested", _("Access to a reporter's identity requested")
+    IDENTITY_APPROVED = "identity.approved", _("Access to a reporter's identity approved")
+    IDENTITY_DENIED = "identity.denied", _("Access to a reporter's identity denied")
+    IDENTITY_READ = "identity.read", _("Reporter's identity read")
+    RETALIATION_REPORTED = "case.retaliation_reported", _("Retaliation reported")
+    RATING_GIVEN = "case.rated", _("Reporter rated the service")
+    FAQ_DRAFTED = "faq.drafted", _("FAQ entry drafted")
+    FAQ_PUBLISHED = "faq.published", _("FAQ entry published")
+    INDICATORS_EXPORTED = "indicators.exported", _("Indicators exported")
+    AUDIT_LOG_EXPORTED = "audit.exported", _("Audit log exported")
+    AUDIT_LOG_VIEWED = "audit.viewed", _("Audit log viewed")
+    REGISTER_IMPORTED = "indicators.register_imported", _("Historical register imported")
     CHECKPOINT_SIGNED = "audit.checkpoint", _("Audit checkpoint signed")
     DEMO_SEEDED = "system.demo_seeded", _("Demo data loaded")
 
@@ -45,7 +65,8 @@ class Event(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
-    action = models.CharField(max_length=64, choices=Action.choices)
+    # No `choices`: new actions must not need a migration of this append-only table.
+    action = models.CharField(max_length=64)
     organisation = models.ForeignKey(
         "cases.Organisation", null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -68,6 +89,13 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        try:
+            return str(Action(self.action).label)
+        except ValueError:
+            return self.action
 
 
 class Checkpoint(models.Model):

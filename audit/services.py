@@ -39,6 +39,7 @@ def event_record(
     `details` is small JSON that must never hold case content or anything that identifies
     a reporter (no IP, no user agent, nothing they typed).
     """
+    action = Action(action)  # an unknown action is a bug: refuse it before writing
     details = details or {}
     validate_details(details)
     actor_id = actor.pk if actor is not None and actor.is_authenticated else None

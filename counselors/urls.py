@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from counselors import views
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_view, name="password"),
     path("backup-codes/", views.backup_codes_view, name="backup_codes"),
+    path("audit/", include("audit.urls")),
 ]

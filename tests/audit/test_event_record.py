@@ -71,3 +71,9 @@ class TestAppendOnly:
         event_record(action=Action.LOGOUT)
         with pytest.raises(DB_REFUSALS), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("UPDATE audit_event SET details = '{}'")
+
+
+def test_it_refuses_an_unknown_action(db):
+    with pytest.raises(ValueError):
+        event_record(action="made.up")  # type: ignore[arg-type]
+    assert Event.objects.count() == 0
