@@ -19,6 +19,7 @@ from cases.models import (
     Attachment,
     AuthorSide,
     Case,
+    CaseExclusion,
     CaseKeyWrap,
     CaseKind,
     Category,
@@ -133,6 +134,7 @@ def case_create(
             setattr(case, name, due)
         case.save()
         _wrap_to(case, WrapPurpose.CASE, key, supervisors, recovery)
+        CaseExclusion.objects.bulk_create([CaseExclusion(case=case, user=u) for u in excluded])
         if identity is not None:
             identity_add(case=case, identity=identity, excluded=excluded)
         event_record(

@@ -82,6 +82,22 @@ class Case(CaseWorkflow):
         return f"{'R' if self.kind == CaseKind.REPORT else 'Q'}-{self.pk:06d}"
 
 
+class CaseExclusion(models.Model):
+    """A member of staff the report names as involved: never offered the case, never given
+    its key (conflict of interest)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="exclusions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "user"], name="case_exclusion_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"user {self.user_id} kept out of case {self.case_id}"
+
+
 class AuthorSide(models.TextChoices):
     REPORTER = "reporter", _("Reporter")
     COUNSELOR = "counselor", _("Counselor")

@@ -41,6 +41,7 @@ class TestCaseCreate:
         wraps = CaseKeyWrap.objects.filter(case=case)
         assert set(wraps.values_list("user", flat=True)) == {other.pk, None}
         assert wraps.filter(recovery_key__organisation=organisation).count() == 1
+        assert list(case.exclusions.values_list("user", flat=True)) == [boss.pk]
 
     def test_it_refuses_a_case_no_one_could_read(self, db):
         with pytest.raises(CaseUnreadable):
