@@ -17,6 +17,14 @@ from hotline.keyring import keyring
 _PG_CHAIN_LOCK = 0x4155444954  # "AUDIT"
 
 
+def _head() -> tuple[int, str]:
+    # Raw SQL: this runs while the chain lock is held, so every microsecond counts.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
+        row = cursor.fetchone()
+    return (int(row[0]), str(row[1])) if row else (0, GENESIS)
+
+
 def _lock_chain() -> None:
     # PostgreSQL: a transaction-scoped advisory lock, held until the caller's transaction
     # ends, so a second writer reads the head only after the first has committed.
@@ -45,10 +53,9 @@ def event_record(
     actor_id = actor.pk if actor is not None and actor.is_authenticated else None
     with transaction.atomic():
         _lock_chain()
-        head = Event.objects.order_by("-seq").values_list("seq", "hash").first()
-        seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS)
+        last_seq, prev_hash = _head()
         row = ChainRow(
-            seq=seq,
+            seq=last_seq + 1,
             created=timezone.now(),
             actor_id=actor_id,
             action=str(action),
@@ -76,8 +83,7 @@ def checkpoint_create() -> Checkpoint:
     """Sign the current head. The checkpoint covers the chain as it stood before its own event."""
     with transaction.atomic():
         _lock_chain()
-        head = Event.objects.order_by("-seq").values_list("seq", "hash").first()
-        seq, head_hash = head if head else (0, GENESIS)
+        seq, head_hash = _head()
         key = keyring().current_signing
         created = timezone.now()
         checkpoint = Checkpoint.objects.create(

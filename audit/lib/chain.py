@@ -8,6 +8,8 @@ from typing import Any
 
 GENESIS = "0" * 64
 MAX_DETAILS_BYTES = 2048
+# One encoder for every event: json.dumps would build a new one per call.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ def canonical(row: ChainRow) -> bytes:
         row.details,
         row.prev_hash,
     ]
-    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return _CANONICAL.encode(fields).encode()
 
 
 def chain_hash(row: ChainRow) -> str:
