@@ -198,8 +198,9 @@ def message_add(
     )
     with transaction.atomic():
         message.save()
-        # The first reply the reporter can read is the feedback that the deadline asks for.
-        is_feedback = side != AuthorSide.REPORTER and visibility == Visibility.SHARED
+        # A counselor's first reply the reporter can read is the feedback the deadline asks
+        # for; the automatic acknowledgement is not.
+        is_feedback = side == AuthorSide.COUNSELOR and visibility == Visibility.SHARED
         if is_feedback and case.feedback_at is None:
             case.feedback_at = message.created
             Case.objects.filter(pk=case.pk, feedback_at__isnull=True).update(

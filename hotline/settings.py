@@ -161,6 +161,10 @@ STATIC_ROOT = Path(env("HOTLINE_STATIC_ROOT", str(VAR_DIR / "static")))
 # serves the output of `collectstatic`.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
+# Uploads stay in memory, bounded, until they are cleaned and encrypted: Django's default
+# handler would write large ones to /tmp in the clear.
+FILE_UPLOAD_HANDLERS = ["hotline.uploads.BoundedMemoryUploadHandler"]
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 MEDIA_ROOT = Path(env("HOTLINE_MEDIA_ROOT", str(VAR_DIR / "media")))
 
 # Security headers. Pages carry no script of their own and nothing from another origin.

@@ -45,3 +45,41 @@ def screenshot() -> Callable[[Page, str], None]:
             page.screenshot(path=Path(folder) / f"{name}.png", full_page=True)
 
     return take
+
+
+# Screenshots of every page a journey passes through, written under test-results/ only when
+# the test fails, so a red run shows what the reporter saw.
+RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.when == "call":
+        item.stash[_FAILED] = report.failed
+    return report
+
+
+_FAILED = pytest.StashKey[bool]()
+
+
+class PageShots:
+    def __init__(self) -> None:
+        self.shots: list[tuple[str, bytes]] = []
+
+    def take(self, page: Page, name: str) -> None:
+        self.shots.append((name, page.screenshot(full_page=True)))
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for number, (name, png) in enumerate(self.shots, start=1):
+            (folder / f"{number:02d}-{name}.png").write_bytes(png)
+
+
+@pytest.fixture
+def page_shots(request: pytest.FixtureRequest):
+    shots = PageShots()
+    yield shots
+    if request.node.stash.get(_FAILED, False):
+        safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in request.node.name)
+        shots.save(RESULTS / safe)

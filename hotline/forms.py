@@ -1,0 +1,385 @@
+"""The public forms. Every limit a form enforces is stated on it; every message is translated."""
+
+import unicodedata
+from collections.abc import Sequence
+from pathlib import PurePath
+from typing import Any, cast
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from cases import crypto
+from cases.models import CaseKind, Category, Organisation
+from counselors.models import User
+from hotline.lib.files import (
+    EXTENSIONS,
+    CleanAttachment,
+    CleanFile,
+    FileRefused,
+    Refused,
+    clean,
+)
+from hotline.selectors import categories_of, nameable_staff
+from hotline.uploads import UploadRefusal, max_bytes, max_count, max_pixels
+
+TEXT_MAX = 20_000
+SHORT_MAX = 5_000
+NAME_MAX = 120
+
+HOW_KNOWN = [
+    ("saw", _("I saw or heard it myself")),
+    ("told", _("Someone told me")),
+    ("documents", _("I have seen documents about it")),
+    ("other", _("Another way")),
+]
+ONGOING = [("yes", _("Yes")), ("no", _("No")), ("unknown", _("I do not know"))]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        if isinstance(data, list | tuple):
+            return [f for f in data if f]
+        return [data] if data else []
+
+
+def _safe_name(name: str, file: CleanFile) -> str:
+    """The reporter's file name, printable and short, ending as what the file really is."""
+    name = unicodedata.normalize("NFC", PurePath(name.replace("\\", "/")).name)
+    name = "".join(c for c in name if c.isprintable())[:NAME_MAX]
+    _, dot, extension = name.rpartition(".")
+    wanted = EXTENSIONS[file.kind]
+    if dot and f".{extension.lower()}" in {wanted, ".jpeg"}:
+        return name
+    return (name or "file") + wanted
+
+
+def _refusal_text(reason: str, name: str) -> str:
+    texts = {
+        "too_many": _("“%(name)s” was not accepted: at most %(count)s files can be sent."),
+        "too_big": _("“%(name)s” was not accepted: each file must be at most %(size)s."),
+        "request_too_big": _("“%(name)s” was not accepted: the files together are too large."),
+        Refused.TYPE: _(
+            "“%(name)s” was not accepted: only photos (JPEG, PNG), PDF, Word, Excel, "
+            "PowerPoint and plain text files can be sent."
+        ),
+        Refused.DAMAGED: _("“%(name)s” was not accepted: it could not be read."),
+        Refused.ENCRYPTED: _(
+            "“%(name)s” was not accepted: it is protected by a password. Send it without one."
+        ),
+        Refused.MACROS: _(
+            "“%(name)s” was not accepted: it contains macros. Save it as an ordinary document."
+        ),
+        Refused.TOO_BIG: _("“%(name)s” was not accepted: it is too large to process."),
+        Refused.EMPTY: _("“%(name)s” was not accepted: it is empty."),
+    }
+    return str(texts[reason]) % {
+        "name": name,
+        "count": max_count(),
+        "size": filesizeformat(max_bytes()),
+    }
+
+
+class AttachmentsMixin(forms.Form):
+    attachments = MultipleFileField(label=_("Files"), required=False)
+
+    def __init__(self, *args: Any, refusals: Sequence[UploadRefusal] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.refusals = list(refusals)
+        self.fields["attachments"].help_text = _(
+            "Up to %(count)s files, each at most %(size)s: photos (JPEG, PNG), PDF, Word, "
+            "Excel, PowerPoint or plain text. Hidden details such as the camera, the place a "
+            "photo was taken and the document's author are removed before the files are "
+            "stored. File names are kept: rename a file if its name says who you are."
+        ) % {"count": max_count(), "size": filesizeformat(max_bytes())}
+
+    def clean_attachments(self) -> list[CleanAttachment]:
+        errors = [_refusal_text(r.reason, r.name) for r in self.refusals]
+        cleaned = []
+        uploads: list[UploadedFile] = self.cleaned_data.get("attachments") or []
+        if len(uploads) > max_count():
+            errors.append(
+                ngettext(
+                    "At most %(count)s file can be sent.",
+                    "At most %(count)s files can be sent.",
+                    max_count(),
+                )
+                % {"count": max_count()}
+            )
+        for upload in uploads[: max_count()]:
+            name = upload.name or ""
+            if upload.size is not None and upload.size > max_bytes():
+                errors.append(_refusal_text("too_big", name))
+                continue
+            try:
+                file = clean(upload.read(), max_pixels=max_pixels())
+            except FileRefused as refused:
+                errors.append(_refusal_text(refused.reason, name))
+                continue
+            cleaned.append(CleanAttachment(_safe_name(name, file), file))
+        if errors:
+            raise forms.ValidationError(errors)
+        return cleaned
+
+    @property
+    def files_were_dropped(self) -> bool:
+        """A browser cannot be given files back: after an error they must be chosen again."""
+        return self.is_bound and bool(self.files.getlist("attachments") or self.refusals)
+
+
+class HoneypotMixin(forms.Form):
+    # Hidden by CSS from people; simple robots fill every field they find.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("This field must be left empty."))
+        return ""
+
+
+class IdentityFieldsMixin(forms.Form):
+    """Optional name and contact details: stored encrypted apart from the report, readable
+    only by the organisation's identity custodians."""
+
+    identity_name = forms.CharField(label=_("Your name"), required=False, max_length=200)
+    identity_phone = forms.CharField(
+        label=_("Telephone"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+    )
+    identity_email = forms.EmailField(label=_("Email"), required=False, max_length=200)
+    identity_other = forms.CharField(
+        label=_("Other ways to reach you"),
+        required=False,
+        max_length=SHORT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    IDENTITY_FIELDS = ("identity_name", "identity_phone", "identity_email", "identity_other")
+
+    def identity(self) -> dict[str, str] | None:
+        given = {
+            f.removeprefix("identity_"): self.cleaned_data[f].strip()
+            for f in self.IDENTITY_FIELDS
+            if self.cleaned_data.get(f, "").strip()
+        }
+        return given or None
+
+
+class CategoryField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Category) -> str:
+        return obj.label
+
+
+class StaffField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.username
+
+
+def _category_field(kind: CaseKind, label: Any) -> CategoryField:
+    return CategoryField(
+        queryset=categories_of(kind), label=label, widget=forms.RadioSelect, empty_label=None
+    )
+
+
+def _text(label: Any, *, required: bool = True, max_length: int = TEXT_MAX, **kw: Any) -> Any:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": kw.pop("rows", 6)}),
+        **kw,
+    )
+
+
+class QuestionForm(HoneypotMixin, IdentityFieldsMixin, forms.Form):
+    category = _category_field(CaseKind.QUESTION, _("Topic"))
+    question = _text(_("Your question"))
+
+    field_order = ["category", "question", *IdentityFieldsMixin.IDENTITY_FIELDS, "website"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(CategoryField, self.fields["category"]).queryset = categories_of(CaseKind.QUESTION)
+
+    def body(self) -> dict[str, str]:
+        return {"question": self.cleaned_data["question"]}
+
+
+class ReportFieldsMixin(forms.Form):
+    what = _text(
+        _("What happened?"),
+        help_text=_("Describe what was done, as exactly as you can. Do not write your own name."),
+    )
+    when_where = _text(
+        _("When and where did it happen?"), required=False, max_length=SHORT_MAX, rows=3
+    )
+    who = _text(
+        _("Who was involved?"),
+        required=False,
+        max_length=SHORT_MAX,
+        rows=3,
+        help_text=_("Names, positions, or how to recognise them."),
+    )
+    ongoing = forms.ChoiceField(
+        label=_("Is it still going on?"), choices=ONGOING, widget=forms.RadioSelect, required=False
+    )
+
+    def report_body(self) -> dict[str, str]:
+        data = self.cleaned_data
+        fields = ("what", "when_where", "who", "how_known", "ongoing")
+        return {f: data[f] for f in fields if data.get(f)}
+
+
+class ReportForm(HoneypotMixin, IdentityFieldsMixin, AttachmentsMixin, ReportFieldsMixin):
+    category = _category_field(CaseKind.REPORT, _("What kind of wrongdoing?"))
+    how_known = forms.ChoiceField(
+        label=_("How do you know?"), choices=HOW_KNOWN, widget=forms.RadioSelect, required=False
+    )
+    executive_involved = forms.BooleanField(
+        label=_("The head of this organisation (the mayor or chief executive) is involved"),
+        required=False,
+    )
+    named_staff = StaffField(
+        label=_("These ethics counselors of the organisation are involved"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    field_order = [
+        "category",
+        "what",
+        "when_where",
+        "who",
+        "how_known",
+        "ongoing",
+        "executive_involved",
+        "named_staff",
+        "attachments",
+        *IdentityFieldsMixin.IDENTITY_FIELDS,
+        "website",
+    ]
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        cast(CategoryField, self.fields["category"]).queryset = categories_of(CaseKind.REPORT)
+        cast(StaffField, self.fields["named_staff"]).queryset = nameable_staff(organisation)
+
+    def body(self) -> dict[str, str]:
+        return self.report_body()
+
+    @property
+    def names_the_powerful(self) -> bool:
+        return bool(self.cleaned_data.get("executive_involved") or self.excluded())
+
+    def excluded(self) -> list[User]:
+        return list(self.cleaned_data.get("named_staff") or [])
+
+
+class RetaliationForm(HoneypotMixin, AttachmentsMixin, ReportFieldsMixin):
+    field_order = ["what", "when_where", "who", "ongoing", "attachments", "website"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["what"].label = _("What has been done to you because you reported?")
+
+    def body(self) -> dict[str, str]:
+        return self.report_body()
+
+
+class ReceiptForm(forms.Form):
+    receipt = forms.CharField(
+        label=_("Receipt number"),
+        max_length=crypto.RECEIPT_MAX_INPUT,
+        help_text=_("24 digits. Spaces do not matter."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+
+
+class ReceiptConfirmForm(forms.Form):
+    last_group = forms.CharField(
+        label=_("The last four digits of your receipt"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+
+
+class ReplyForm(AttachmentsMixin):
+    body = _text(_("Your message"), required=False)
+
+    field_order = ["body", "attachments"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and not data.get("body", "").strip() and not data.get("attachments"):
+            raise forms.ValidationError(_("Write a message or choose a file to send."))
+        return data
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("How well were you served?"),
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=_("5 is very good, 1 is very poor."),
+    )
+    comment = _text(_("Anything you want to tell us"), required=False)
+
+
+class IdentityForm(IdentityFieldsMixin):
+    consent = forms.BooleanField(
+        label=_(
+            "I understand that my name and contact details will be kept for the identity "
+            "custodians of the organisation, who may let a counselor see them for this case."
+        )
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["identity_name"].required = True
+
+
+BODY_LABELS = {
+    "question": _("Your question"),
+    "what": _("What happened"),
+    "when_where": _("When and where"),
+    "who": _("Who was involved"),
+    "how_known": _("How you know"),
+    "ongoing": _("Still going on"),
+    "executive_involved": _("The head of the organisation is involved"),
+    "named_staff": _("Counselors you said are involved"),
+    "about_organisation": _("About the organisation"),
+}
+BODY_CHOICES = {
+    "how_known": dict(HOW_KNOWN),
+    "ongoing": dict(ONGOING),
+    "executive_involved": dict(ONGOING),
+}
+
+
+def body_rows(body: dict[str, str]) -> list[tuple[str, str]]:
+    """What the reporter wrote, as labelled rows in their own language."""
+    return [
+        (str(label), str(BODY_CHOICES.get(name, {}).get(body[name], body[name])))
+        for name, label in BODY_LABELS.items()
+        if body.get(name)
+    ]

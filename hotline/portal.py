@@ -1,0 +1,134 @@
+"""The reporter's side of a session: the receipt shown once, and the case opened by it.
+
+Both are held as split secrets (hotline.lib.split_session): sealed in the server-side session,
+opened only with a key in their own HttpOnly cookie. The session store alone holds no receipt,
+no case key and not even which case is open; the cookies alone hold nothing but random keys.
+"""
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from cases import crypto
+from cases.models import Case
+from hotline.lib.split_session import SplitSecret
+
+CASE_KEY = SplitSecret(
+    cookie_name="hotline_case", session_key="hotline_sealed_case", aad_label="reporter-case"
+)
+RECEIPT_ONCE = SplitSecret(
+    cookie_name="hotline_receipt", session_key="hotline_sealed_receipt", aad_label="receipt-once"
+)
+SEEN_KEY = "hotline_case_seen"
+IDLE_DEFAULT = 15 * 60
+
+_TO_SHOW = b"R"  # the receipt's digits, not yet shown
+_TO_CONFIRM = b"C"  # shown; its last group, for the reporter to type back
+
+
+def _minute_now() -> int:
+    # Minutes, not seconds: the session store keeps no precise time of a reporter's visit.
+    return int(time.time()) // 60 * 60
+
+
+def idle_seconds() -> int:
+    return int(getattr(settings, "HOTLINE_PORTAL_IDLE_SECONDS", IDLE_DEFAULT))
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    case: Case
+    key: bytes
+
+
+# ---- the receipt, shown once ---------------------------------------------------------------
+
+
+def receipt_hold(request: HttpRequest, receipt: crypto.Receipt) -> None:
+    RECEIPT_ONCE.hold(request, _TO_SHOW + receipt.digits.encode())
+
+
+def receipt_take(request: HttpRequest) -> str | None:
+    """The receipt's digits the first time this is asked, then never again (None)."""
+    held = RECEIPT_ONCE.read(request)
+    if held is None or not held.startswith(_TO_SHOW):
+        return None
+    digits = held[1:].decode()
+    RECEIPT_ONCE.hold(request, _TO_CONFIRM + digits[-4:].encode())
+    return digits
+
+
+def receipt_awaits_confirmation(request: HttpRequest) -> bool:
+    held = RECEIPT_ONCE.read(request)
+    return held is not None and held.startswith(_TO_CONFIRM)
+
+
+def receipt_confirm(request: HttpRequest, typed: str) -> bool:
+    """Whether `typed` is the last group of the receipt just shown; forgets it when it is."""
+    held = RECEIPT_ONCE.read(request)
+    if held is None or not held.startswith(_TO_CONFIRM):
+        return False
+    digits = typed.translate({0x0E50 + i: ord("0") + i for i in range(10)})
+    digits = "".join(c for c in digits if not c.isspace())
+    if not crypto.constant_time_equal(digits.encode(), held[1:]):
+        return False
+    RECEIPT_ONCE.drop(request)
+    return True
+
+
+# ---- the case opened with a receipt ---------------------------------------------------------
+
+
+def portal_open(request: HttpRequest, case: Case, key: bytes) -> None:
+    request.session.cycle_key()  # a new session id: nothing from before follows the reporter in
+    CASE_KEY.hold(request, case.uid.bytes + key)
+    request.session[SEEN_KEY] = _minute_now()
+
+
+def portal_close(request: HttpRequest) -> None:
+    CASE_KEY.drop(request)
+    RECEIPT_ONCE.drop(request)
+    request.session.flush()
+
+
+def portal_case(request: HttpRequest) -> tuple[OpenCase | None, bool]:
+    """The open case, or None; and whether a case was open but left idle too long."""
+    held = CASE_KEY.read(request)
+    if held is None or len(held) != 16 + crypto.KEY_SIZE:
+        return None, False
+    seen = int(request.session.get(SEEN_KEY, 0))
+    if _minute_now() - seen >= idle_seconds():
+        portal_close(request)
+        return None, True
+    case = (
+        Case.objects.select_related("organisation", "category")
+        .filter(uid=uuid.UUID(bytes=held[:16]))
+        .first()
+    )
+    if case is None:
+        portal_close(request)
+        return None, False
+    request.session[SEEN_KEY] = _minute_now()
+    return OpenCase(case=case, key=held[16:]), False
+
+
+View = Callable[..., HttpResponse]
+
+
+def split_cookies(view: View) -> View:
+    """Sets or deletes the cookie halves that the view's hold/drop calls asked for."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        CASE_KEY.apply(request, response, stale=CASE_KEY.session_key not in request.session)
+        RECEIPT_ONCE.apply(request, response, stale=RECEIPT_ONCE.session_key not in request.session)
+        return response
+
+    return wrapper

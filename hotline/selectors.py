@@ -1,0 +1,136 @@
+"""Reads for the public side: organisations to choose from, and a reporter's own case."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from cases.deadlines import next_deadline
+from cases.models import (
+    Attachment,
+    Case,
+    CaseKind,
+    Category,
+    Identity,
+    Organisation,
+    OrganisationType,
+    State,
+)
+from cases.selectors import MessageView, attachment_meta, case_content, case_messages
+from counselors.models import Role, User
+from hotline.lib.dates import local_date
+from hotline.lib.search import search_terms
+
+SEARCH_LIMIT = 50
+# Who a reporter may name as involved, and so keep away from the report.
+NAMEABLE_ROLES = (Role.COUNSELOR, Role.SUPERVISOR)
+
+
+def organisations_active() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(is_active=True)
+
+
+def organisation_search(query: str) -> list[Organisation]:
+    """Organisations whose Thai or English name (or code) holds every word typed."""
+    terms = search_terms(query)
+    if not terms:
+        return []
+    found = organisations_active()
+    for term in terms:
+        found = found.filter(
+            Q(name_th__icontains=term) | Q(name_en__icontains=term) | Q(code__iexact=term)
+        )
+    return list(found.select_related("parent").order_by("name_th")[:SEARCH_LIMIT])
+
+
+def provinces() -> list[Organisation]:
+    return list(organisations_active().filter(type=OrganisationType.PROVINCE).order_by("name_th"))
+
+
+def organisation_by_code(code: str) -> Organisation | None:
+    return organisations_active().select_related("parent").filter(code=code).first()
+
+
+def organisations_below(organisation: Organisation) -> list[Organisation]:
+    """For a province its whole subtree (people look for their district's organisations
+    there), for anyone else their direct children; in tree order."""
+    below = organisations_active().filter(path__startswith=organisation.path)
+    if organisation.type != OrganisationType.PROVINCE:
+        below = below.filter(parent=organisation)
+    return list(below.exclude(pk=organisation.pk).select_related("parent").order_by("path"))
+
+
+def categories_of(kind: CaseKind) -> QuerySet[Category]:
+    return Category.objects.filter(kind=kind, is_active=True).order_by("sort_order", "code")
+
+
+def nameable_staff(organisation: Organisation) -> QuerySet[User]:
+    """The organisation's counselors and supervisors, whom a report may say are involved."""
+    return User.objects.filter(
+        organisation=organisation, role__in=NAMEABLE_ROLES, is_active=True
+    ).order_by("first_name", "last_name", "pk")
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    name: str
+    size: int
+    created: datetime
+
+
+@dataclass(frozen=True)
+class ReporterCase:
+    """What the reporter sees of their case: nothing staff-only."""
+
+    case: Case
+    title: str
+    body: dict[str, str]
+    messages: list[MessageView]
+    attachments: list[AttachmentView]
+    identity_disclosed: bool
+
+
+def reporter_case(*, case: Case, key: bytes) -> ReporterCase:
+    content = case_content(case=case, key=key)
+    attachments = [
+        AttachmentView(
+            name=attachment_meta(attachment=a, key=key).get("name", ""),
+            size=a.size,
+            created=a.created,
+        )
+        for a in Attachment.objects.filter(case=case).select_related("case").order_by("pk")
+    ]
+    return ReporterCase(
+        case=case,
+        title=content.title,
+        body=content.body,
+        messages=case_messages(case=case, key=key, include_internal=False),
+        attachments=attachments,
+        identity_disclosed=Identity.objects.filter(case=case).exists(),
+    )
+
+
+def reporter_status(case: Case) -> tuple[str, str]:
+    """Where the case stands and what comes next, in plain words for the reporter."""
+    stands = {
+        State.RECEIVED: _("Received. An ethics counselor will pick it up soon."),
+        State.ACKNOWLEDGED: _("An ethics counselor has acknowledged it and will assess it."),
+        State.ASSESSMENT: _("An ethics counselor is assessing it."),
+        State.INVESTIGATING: _("It is being investigated."),
+        State.CONCLUDED: _("The inquiry is finished; the action to take is being decided."),
+        State.ACTION_RECORDED: _("The inquiry is finished and the action taken is recorded."),
+        State.REJECTED: _("It could not be taken up here. The message below says why."),
+        State.REFERRED: _("It was referred to another agency. The message below says where."),
+        State.IN_PROGRESS: _("An ethics counselor is preparing an answer."),
+        State.ANSWERED: _("Answered. Write again below if you need more."),
+        State.CLOSED: _("Closed."),
+    }
+    next_steps = {
+        "due_acknowledge": _("You will hear that it was received by %(date)s."),
+        "due_feedback": _("You will be told the outcome by %(date)s."),
+        "due_answer": _("You will get an answer by %(date)s."),
+    }
+    deadline = next_deadline(case)
+    coming = next_steps[deadline[0]] % {"date": local_date(deadline[1])} if deadline else ""
+    return str(stands.get(State(case.state), "")), str(coming)

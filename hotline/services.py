@@ -1,0 +1,202 @@
+"""Writes from the public side: questions, reports, replies, disclosures. Each is one
+transaction; encrypted files written for a transaction that rolls back are removed, so a
+failure leaves no half-written case behind."""
+
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from audit.models import Action
+from audit.services import event_record
+from cases import crypto
+from cases.models import (
+    Attachment,
+    AuthorSide,
+    Case,
+    CaseKind,
+    Category,
+    Channel,
+    Identity,
+    Message,
+    Organisation,
+    State,
+    Visibility,
+)
+from cases.services import NewCase, attachment_add, case_create, identity_add, message_add
+from cases.workflow import case_transition, transitions_open_to
+from counselors.models import User
+from hotline.lib.files import CleanAttachment
+from hotline.models import Rating
+
+
+def title_from(text: str) -> str:
+    """A case title from the first line the reporter wrote (the title is encrypted too)."""
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return first[:80]
+
+
+@contextmanager
+def _files_removed_on_failure() -> Iterator[list[Attachment]]:
+    """Collects the attachments written inside; if the block fails, their files go too."""
+    written: list[Attachment] = []
+    try:
+        yield written
+    except BaseException:
+        for attachment in written:
+            (Path(settings.MEDIA_ROOT) / attachment.storage_name).unlink(missing_ok=True)
+        raise
+
+
+def _attachments_add(
+    written: list[Attachment],
+    *,
+    case: Case,
+    key: bytes,
+    attachments: Iterable[CleanAttachment],
+    message: Message | None = None,
+) -> None:
+    for attachment in attachments:
+        written.append(
+            attachment_add(
+                case=case,
+                key=key,
+                name=attachment.name,
+                content_type=attachment.file.media_type,
+                src=io.BytesIO(attachment.file.data),
+                message=message,
+            )
+        )
+
+
+def question_submit(
+    *,
+    organisation: Organisation,
+    category: Category,
+    question: str,
+    identity: dict[str, str] | None,
+) -> NewCase:
+    return case_create(
+        kind=CaseKind.QUESTION,
+        organisation=organisation,
+        category=category,
+        channel=Channel.WEB,
+        title=title_from(question),
+        body={"question": question},
+        identity=identity,
+    )
+
+
+def report_route(
+    *, organisation: Organisation, executive_involved: bool, excluded: Sequence[User]
+) -> Organisation:
+    """Where a report goes: to the parent organisation when it names the head of the
+    organisation or one of its counselors (DESIGN §1), else to the organisation itself."""
+    if (executive_involved or excluded) and organisation.parent_id is not None:
+        parent = organisation.parent
+        assert parent is not None
+        return parent
+    return organisation
+
+
+def report_submit(
+    *,
+    organisation: Organisation,
+    category: Category,
+    body: dict[str, str],
+    identity: dict[str, str] | None,
+    attachments: Sequence[CleanAttachment],
+    executive_involved: bool = False,
+    excluded: Sequence[User] = (),
+) -> NewCase:
+    """Store a report and its files, routed away from the people it names."""
+    target = report_route(
+        organisation=organisation, executive_involved=executive_involved, excluded=excluded
+    )
+    body = dict(body)
+    if executive_involved:
+        body["executive_involved"] = "yes"
+    if excluded:
+        body["named_staff"] = ", ".join(u.get_full_name() or u.username for u in excluded)
+    if target != organisation:
+        body["about_organisation"] = f"{organisation.name_th} ({organisation.code})"
+    with _files_removed_on_failure() as written, transaction.atomic():
+        new = case_create(
+            kind=CaseKind.REPORT,
+            organisation=target,
+            category=category,
+            channel=Channel.WEB,
+            title=title_from(body.get("what", "")),
+            body=body,
+            identity=identity,
+            excluded=excluded,
+        )
+        _attachments_add(written, case=new.case, key=new.key, attachments=attachments)
+    return new
+
+
+def retaliation_submit(
+    *,
+    case: Case,
+    category: Category,
+    body: dict[str, str],
+    attachments: Sequence[CleanAttachment],
+) -> NewCase:
+    """A new report, with its own receipt, about retaliation for an earlier case; it goes to
+    the same organisation as the earlier case and is linked to it."""
+    with _files_removed_on_failure() as written, transaction.atomic():
+        new = case_create(
+            kind=CaseKind.REPORT,
+            organisation=case.organisation,
+            category=category,
+            channel=Channel.WEB,
+            title=title_from(body.get("what", "")),
+            body=body,
+            is_retaliation=True,
+            related_case=case,
+        )
+        _attachments_add(written, case=new.case, key=new.key, attachments=attachments)
+    return new
+
+
+def reporter_reply(
+    *, case: Case, key: bytes, body: str, attachments: Sequence[CleanAttachment]
+) -> Message:
+    """The reporter's message on their case, with any files they add."""
+    with _files_removed_on_failure() as written, transaction.atomic():
+        message = message_add(
+            case=case, key=key, side=AuthorSide.REPORTER, body=body, visibility=Visibility.SHARED
+        )
+        _attachments_add(written, case=case, key=key, attachments=attachments, message=message)
+        if "follow_up" in transitions_open_to(case, "reporter"):
+            # An answered (or closed) question is open again once the reporter asks more.
+            case_transition(case_id=case.pk, name="follow_up", actor="reporter", key=key)
+    return message
+
+
+def rating_give(*, case: Case, key: bytes, score: int, comment: str) -> Rating | None:
+    """The reporter's 1 to 5 rating of a closed case; None when it is not closed or was rated."""
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.state != State.CLOSED or Rating.objects.filter(case=locked).exists():
+            return None
+        rating = Rating.objects.create(
+            case=locked,
+            score=score,
+            comment_ct=crypto.text_encrypt(
+                key, comment, case_id=str(locked.uid), field="rating.comment"
+            ),
+        )
+        event_record(action=Action.RATING_GIVEN, organisation=locked.organisation, target=locked)
+    return rating
+
+
+def reporter_identity_disclose(*, case: Case, identity: dict[str, str]) -> Identity | None:
+    """The reporter's name and contact, disclosed after the fact; None if already given."""
+    with transaction.atomic():
+        if Identity.objects.select_for_update().filter(case=case).exists():
+            return None
+        return identity_add(case=case, identity=identity)
