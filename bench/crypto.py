@@ -1,6 +1,7 @@
 """Benchmark of cases.crypto: Argon2id, field and file encryption, HPKE key wrapping.
 
-    .venv/bin/python bench/crypto.py [--file-mb 100] [--repeat 3] [--output bench/RESULTS-crypto.md]
+    .venv/bin/python bench/crypto.py [--file-mb 100] [--repeat 3] [--output bench/out/crypto.md]
+    (then copy the figures into bench/RESULTS.md)
 
 No Django settings are needed: every Argon2id call passes its parameters explicitly. The file
 benchmark writes a random file to a temporary directory (deleted afterwards) and compares
@@ -390,7 +391,7 @@ def main() -> None:
     parser.add_argument("--file-mb", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--argon2-runs", type=int, default=10)
-    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RESULTS-crypto.md")
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "out" / "crypto.md")
     parser.add_argument("--memory-child", nargs=2, metavar=("PLAIN", "WORKDIR"))
     args = parser.parse_args()
     if args.memory_child:
@@ -419,6 +420,7 @@ def main() -> None:
         results["memory"] = bench_file_memory(plain, work)
 
     text = report(args, {**machine(), "load_start": load_start}, results)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text)
     print(text)
 

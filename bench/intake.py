@@ -1,6 +1,7 @@
 """Benchmark of the public intake and the receipt portal, through Django's test Client.
 
-    .venv/bin/python bench/intake.py [--seconds 20] [--threads 2] [--output bench/RESULTS.md]
+    .venv/bin/python bench/intake.py [--seconds 20] [--threads 2] [--output bench/out/intake.md]
+    (then copy the figures into bench/RESULTS.md)
 
 Runs against a fresh SQLite database in a temporary folder (deleted afterwards) with the
 production settings module, so Argon2id has its production cost (64 MiB, 3 passes, 1 lane,
