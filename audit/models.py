@@ -130,3 +130,8 @@ class Checkpoint(models.Model):
             key_id=self.key_id,
             signature=self.signature,
         )
+
+
+from audit.models_indicators import HistoricalCase, HistoricalFinding  # noqa: E402
+
+__all__ = ["Action", "Checkpoint", "Event", "HistoricalCase", "HistoricalFinding"]

@@ -1,0 +1,99 @@
+"""Figures as people read them on the dashboard: formatted values, charts, comparisons."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.formats import number_format
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from audit.indicators.definitions import DEFINITIONS, SECTION_TITLES, Kind, Section
+from audit.indicators.figures import Figure, Report
+from audit.lib.suppression import threshold
+from audit.lib.svg import Bar, bar_chart, column_chart
+
+NOT_AVAILABLE = "\u2013"  # an en dash
+
+
+def value_text(figure: Figure | None) -> str:
+    if figure is None:
+        return NOT_AVAILABLE
+    if figure.suppressed:
+        return f"<{threshold()}"
+    value, kind = figure.value, figure.definition.kind
+    if value is None:
+        return NOT_AVAILABLE
+    if kind == Kind.RATE:
+        return number_format(float(value) * 100, 1) + "%"
+    if kind == Kind.CHANGE:
+        sign = "+" if value > 0 else ""
+        return sign + number_format(float(value) * 100, 1) + "%"
+    if kind == Kind.MONEY:
+        return number_format(Decimal(value), 2, force_grouping=True)
+    if kind in (Kind.DAYS, Kind.NUMBER):
+        return number_format(float(value), 1)
+    return number_format(value, force_grouping=True)
+
+
+def target_met(figure: Figure) -> bool | None:
+    target, value = figure.definition.target, figure.value
+    if target is None or value is None or figure.suppressed:
+        return None
+    if figure.definition.kind == Kind.CHANGE:
+        return value < target
+    return value >= target
+
+
+@dataclass(frozen=True)
+class Line:
+    figure: Figure
+    text: str
+    previous_text: str
+    target_met: bool | None
+    chart: SafeString | None = None
+
+
+@dataclass(frozen=True)
+class Block:
+    section: Section
+    title: str
+    lines: list[Line]
+
+
+def blocks(report: Report, previous: Report | None) -> list[Block]:
+    """The dashboard's sections, each figure with last year's value and its chart."""
+    by_section: dict[Section, list[Line]] = {section: [] for section in Section}
+    for definition in DEFINITIONS:
+        figure = report[definition.id]
+        before = previous[definition.id] if previous is not None else None
+        by_section[definition.section].append(
+            Line(
+                figure=figure,
+                text=value_text(figure),
+                previous_text=value_text(before) if before is not None else "",
+                target_met=target_met(figure),
+                chart=chart(figure) if figure.is_table else None,
+            )
+        )
+    return [
+        Block(section, str(SECTION_TITLES[section]), lines) for section, lines in by_section.items()
+    ]
+
+
+def chart(figure: Figure) -> SafeString:
+    title = str(figure.definition.label)
+    if figure.definition.kind == Kind.TABLE_PUBLIC:
+        return column_chart([row.label for row in figure.rows],
+                            [row.count for row in figure.rows], title)  # fmt: skip
+    bars = [
+        Bar(row.label, None if row.suppressed else row.count, str(row.shown)) for row in figure.rows
+    ]
+    return bar_chart(bars, title)
+
+
+def legend() -> str:
+    return _(
+        "<%(limit)s: a count from 1 to %(below)s, hidden. x: hidden so that a small count "
+        "elsewhere in the table cannot be worked out. %(dash)s: not available (nothing to count, "
+        "or a rate over fewer than %(limit)s cases)."
+    ) % {"limit": threshold(), "below": threshold() - 1, "dash": NOT_AVAILABLE}

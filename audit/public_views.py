@@ -1,0 +1,40 @@
+"""The public ITA page of an organisation, to link from its own website: no script, no cookie,
+nothing from another origin."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from audit.indicators.ita import ita_statistics
+from audit.lib.fiscal import fiscal_year_of
+from audit.lib.svg import column_chart
+from cases.models import Organisation
+from hotline.lib.dates import local_date
+
+CODE_MAX = 20
+
+
+@require_GET
+def ita_view(request: HttpRequest, code: str) -> HttpResponse:
+    organisation = (
+        Organisation.objects.filter(code=code, is_active=True).first()
+        if len(code) <= CODE_MAX
+        else None
+    )
+    if organisation is None:
+        raise Http404
+    statistics = ita_statistics(organisation, fiscal_year_of(timezone.now()))
+    months = [(local_date(month).split(" ", 1)[1], n) for month, n in statistics.months]
+    context = {
+        "organisation": organisation,
+        "statistics": statistics,
+        "months": months,
+        "chart": column_chart(
+            [label.split(" ")[0][:3] for label, _ in months],
+            [n for _, n in months],
+            str(organisation.name),
+        ),
+        "as_of": local_date(timezone.now()),
+    }
+    return render(request, "audit/ita.html", context)

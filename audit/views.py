@@ -1,0 +1,227 @@
+"""The auditor's pages: indicators of their organisation's subtree, exports, the audit log.
+
+Auditors only (DESIGN §1): they see figures and the log, never case content; every other role
+gets 403. The staff gate (counselors.middleware) has already asked for password and TOTP.
+"""
+
+import json
+from collections.abc import Callable, Iterator
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from audit.forms import IndicatorForm, LogFilterForm
+from audit.indicators import Report, Scope, indicators_report
+from audit.indicators.display import blocks, legend
+from audit.indicators.exports import csv_text, long_rows, table_names, table_rows, xlsx_bytes
+from audit.lib.fiscal import FiscalYear, fiscal_year_of
+from audit.log_selectors import LogFilter, events_jsonl, events_page
+from audit.models import Action, Checkpoint
+from audit.selectors import chain_verify
+from audit.services import event_record
+from cases.models import Category, Organisation
+from counselors.models import Role, User
+from counselors.selectors import organisations_in_scope
+
+View = Callable[..., HttpResponseBase]
+ALL = "all"
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def auditor_required(view: View) -> View:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        user = request.user
+        if not isinstance(user, User) or user.role != Role.AUDITOR or user.organisation is None:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _auditor(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # auditor_required let no one else through
+    return request.user
+
+
+def _organisation_in_scope(user: User, code: str) -> Organisation:
+    """The organisation asked for, if it is in the auditor's subtree; 404 otherwise, so a
+    changed URL tells nothing about organisations elsewhere."""
+    if not code:
+        assert user.organisation is not None
+        return user.organisation
+    organisation = organisations_in_scope(user).filter(code=code).first()
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+def _scope(request: HttpRequest) -> tuple[IndicatorForm, Scope]:
+    form = IndicatorForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    organisation = _organisation_in_scope(_auditor(request), data.get("org") or "")
+    year = data.get("fy")
+    category_id = None
+    if data.get("category"):
+        category = Category.objects.filter(code=data["category"]).first()
+        category_id = category.pk if category else None
+    scope = Scope(
+        organisation=organisation,
+        fiscal_year=FiscalYear(year) if year else fiscal_year_of(timezone.now()),
+        category_id=category_id,
+        channel=data.get("channel") or "",
+        organisation_type=data.get("org_type") or "",
+    )
+    return form, scope
+
+
+def _ancestors(user: User, organisation: Organisation) -> list[Organisation]:
+    """The way down from the auditor's own organisation, for breadcrumbs."""
+    assert user.organisation is not None
+    ids = [int(pk) for pk in organisation.path.strip("/").split("/")]
+    chain = Organisation.objects.filter(pk__in=ids, path__startswith=user.organisation.path)
+    return sorted(chain, key=lambda o: len(o.path))
+
+
+@require_GET
+@auditor_required
+def indicators_view(request: HttpRequest) -> HttpResponse:
+    form, scope = _scope(request)
+    report, previous = indicators_report(scope, compare=True)
+    query = request.GET.copy()
+    query.pop("org", None)
+    context = {
+        "form": form,
+        "scope": scope,
+        "report": report,
+        "blocks": blocks(report, previous),
+        "previous_year": scope.fiscal_year.previous,
+        "children": report.children,
+        "ancestors": _ancestors(_auditor(request), scope.organisation),
+        "tables": table_names(report),
+        "query": request.GET.urlencode(),
+        "query_without_org": query.urlencode(),
+        "legend": legend(),
+    }
+    return render(request, "audit/indicators.html", context)
+
+
+def _sheets(report: Report, name: str) -> dict[str, list[list[Any]]]:
+    names = table_names(report) if name == ALL else [name]
+    return {n: table_rows(report, n) for n in names}
+
+
+@require_GET
+@auditor_required
+def indicators_export_view(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404
+    _, scope = _scope(request)
+    report, _previous = indicators_report(scope)
+    if name != ALL and name not in table_names(report):
+        raise Http404
+    if fmt == "csv":
+        rows = long_rows(report) if name == ALL else table_rows(report, name)
+        body: bytes = ("\ufeff" + csv_text(rows)).encode()  # the BOM makes Excel read UTF-8
+    else:
+        body = xlsx_bytes(_sheets(report, name))
+    event_record(
+        action=Action.INDICATORS_EXPORTED,
+        actor=_auditor(request),
+        organisation=scope.organisation,
+        details={
+            "table": name,
+            "format": fmt,
+            "fiscal_year": scope.fiscal_year.be,
+            "category_id": scope.category_id,
+            "channel": scope.channel,
+            "organisation_type": scope.organisation_type,
+        },
+    )
+    response = HttpResponse(body, content_type=FORMATS[fmt])
+    filename = f"indicators-{scope.organisation.code}-{scope.fiscal_year.be}-{name}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _log_filter(request: HttpRequest) -> tuple[LogFilterForm, LogFilter, int | None]:
+    form = LogFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    organisation = _organisation_in_scope(_auditor(request), data.get("org") or "")
+    log_filter = LogFilter(
+        organisation=organisation,
+        start=data.get("start"),
+        end=data.get("end"),
+        actor=data.get("actor") or "",
+        action=data.get("action") or "",
+    )
+    return form, log_filter, data.get("before")
+
+
+def _log_page(request: HttpRequest, verification: Any = None) -> HttpResponse:
+    form, log_filter, before = _log_filter(request)
+    events = events_page(log_filter, before)
+    event_record(
+        action=Action.AUDIT_LOG_VIEWED,
+        actor=_auditor(request),
+        organisation=log_filter.organisation,
+        details=log_filter.as_details(),
+    )
+    query = request.GET.copy()
+    query.pop("before", None)
+    context = {
+        "form": form,
+        "log_filter": log_filter,
+        "events": events,
+        "next_before": events[-1].seq if len(events) and events[-1].seq > 1 else None,
+        "query": query.urlencode(),
+        "checkpoints": Checkpoint.objects.order_by("-seq", "-created")[:10],
+        "verification": verification,
+    }
+    return render(request, "audit/log.html", context)
+
+
+@require_GET
+@auditor_required
+def log_view(request: HttpRequest) -> HttpResponse:
+    return _log_page(request)
+
+
+@require_POST
+@auditor_required
+def log_verify_view(request: HttpRequest) -> HttpResponse:
+    """Walk the whole chain against the newest checkpoint: slow on a big log, so on request."""
+    return _log_page(request, verification=chain_verify())
+
+
+@require_GET
+@auditor_required
+def log_export_view(request: HttpRequest) -> StreamingHttpResponse:
+    _, log_filter, _before = _log_filter(request)
+    with transaction.atomic():
+        event_record(
+            action=Action.AUDIT_LOG_EXPORTED,
+            actor=_auditor(request),
+            organisation=log_filter.organisation,
+            details=log_filter.as_details(),
+        )
+
+    def lines() -> Iterator[str]:
+        for row in events_jsonl(log_filter):
+            yield json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n"
+
+    response = StreamingHttpResponse(lines(), content_type="application/x-ndjson; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="audit-log-{log_filter.organisation.code}.jsonl"'
+    )
+    return response

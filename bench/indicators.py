@@ -1,0 +1,244 @@
+"""Benchmark of the indicator engine at national size on PostgreSQL.
+
+    .venv/bin/python bench/indicators.py [--cases 1000000] [--repeat 20] [--keep]
+
+Builds the database bench_indicators from scratch (dropped first, and at the end unless
+--keep): 7,850 local organisations under 76 provinces and 878 districts, and metadata-only
+cases spread over ten fiscal years (2560-2569), made by one INSERT ... SELECT over
+generate_series (the *_ct fields are empty, receipt_lookup unique), in order of receipt as
+a live system stores them. Then it times, for the
+whole country, a province, a district and one local organisation: the dashboard's computation
+(this year and the previous one, as the page shows them, and the page's display blocks), and
+the `indicators` command end to end (a new process, as an operator runs it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench")]
+
+PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432")
+PG_DB = "bench_indicators"
+VAR = Path(os.environ.get("BENCH_VAR_DIR", "/tmp/bench-indicators-var"))
+ENV = {
+    **os.environ,
+    "DATABASE_URL": f"{PG_ADMIN_URL}/{PG_DB}",
+    "HOTLINE_VAR_DIR": str(VAR),
+    "HOTLINE_KEYS_FILE": str(VAR / "keys.json"),
+    "DJANGO_SETTINGS_MODULE": "hotline.settings",
+}
+PROVINCES, DISTRICTS, LOCALS = 76, 878, 7850
+DASHBOARD_AIM_MS, COMMAND_AIM_S = 500, 5
+
+
+def psql(sql: str) -> None:
+    subprocess.run(["psql", f"{PG_ADMIN_URL}/postgres", "-qc", sql], check=True)
+
+
+def build_database() -> float:
+    psql(f"DROP DATABASE IF EXISTS {PG_DB}")
+    psql(f"CREATE DATABASE {PG_DB}")
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=ENV, check=True)
+    return 0.0
+
+
+def build_data(cases: int) -> dict[str, float]:
+    from django.db import connection
+
+    from cases.models import CaseKind, Category, Organisation, OrganisationType
+
+    timings = {}
+    started = time.perf_counter()
+    ministry = Organisation.objects.create(
+        code="MOI", name_th="กระทรวง", type=OrganisationType.MINISTRY, headcount=5000
+    )
+    provinces = Organisation.objects.bulk_create(
+        Organisation(code=f"P{i:03d}", name_th=f"จังหวัด {i}", type=OrganisationType.PROVINCE,
+                     parent=ministry, headcount=300)
+        for i in range(PROVINCES)
+    )  # fmt: skip
+    districts = Organisation.objects.bulk_create(
+        Organisation(code=f"D{i:04d}", name_th=f"อำเภอ {i}", type=OrganisationType.DISTRICT,
+                     parent=provinces[i % PROVINCES], headcount=60)
+        for i in range(DISTRICTS)
+    )  # fmt: skip
+    locals_ = Organisation.objects.bulk_create(
+        Organisation(code=f"L{i:05d}", name_th=f"อปท. {i}",
+                     type=OrganisationType.SAO if i % 4 else OrganisationType.MUNICIPALITY,
+                     parent=districts[i % DISTRICTS], headcount=40 + i % 200)
+        for i in range(LOCALS)
+    )  # fmt: skip
+    ministry.path = f"/{ministry.pk}/"
+    for level in (provinces, districts, locals_):
+        by_pk = {o.pk: o for o in (ministry, *provinces, *districts)}
+        for o in level:
+            o.path = f"{by_pk[o.parent_id].path}{o.pk}/"
+    Organisation.objects.filter(pk=ministry.pk).update(path=ministry.path)
+    Organisation.objects.bulk_update([*provinces, *districts, *locals_], ["path"], 2000)
+    for i, code in enumerate(("bribery", "procurement", "abuse", "ethics", "other")):
+        Category.objects.create(kind=CaseKind.REPORT, code=code, label_th=code, label_en=code,
+                                is_corruption=i < 2)  # fmt: skip
+    for code in ("law", "gifts", "conflict"):
+        Category.objects.create(kind=CaseKind.QUESTION, code=code, label_th=code, label_en=code)
+    timings["organisations"] = time.perf_counter() - started
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(CASES_SQL, {"n": cases})
+        cursor.execute(SUBJECTS_SQL)
+        cursor.execute(MESSAGES_SQL)
+        cursor.execute("ANALYZE")
+    timings["cases"] = time.perf_counter() - started
+    return timings
+
+
+CASES_SQL = """
+WITH o AS (SELECT array_agg(id ORDER BY id) AS ids FROM cases_organisation
+           WHERE type IN ('sao', 'municipality')),
+     rc AS (SELECT array_agg(id ORDER BY id) AS ids FROM cases_category WHERE kind = 'report'),
+     qc AS (SELECT array_agg(id ORDER BY id) AS ids FROM cases_category WHERE kind = 'question'),
+     base AS (
+       SELECT g, r.*,
+              CASE WHEN r.r1 < 0.6 THEN 'report' ELSE 'question' END AS k,
+              timestamptz '2016-10-01 00:00+07' + (r.r2 * 3652) * interval '1 day' AS created,
+              o.ids[1 + floor(r.r7 * array_length(o.ids, 1))::int] AS org,
+              rc.ids[1 + floor(r.r8 * array_length(rc.ids, 1))::int] AS rcat,
+              qc.ids[1 + floor(r.r8 * array_length(qc.ids, 1))::int] AS qcat
+       FROM generate_series(1, %(n)s) AS g,
+            LATERAL (SELECT random() + g * 0 AS r1, random() AS r2, random() AS r3,
+                            random() AS r4, random() AS r5, random() AS r6, random() AS r7,
+                            random() AS r8) AS r,
+            o, rc, qc
+     ),
+     s AS (
+       SELECT *, CASE
+         WHEN created > now() - interval '30 days' AND r5 < 0.5 THEN 'received'
+         WHEN k = 'question' THEN CASE WHEN r4 < 0.9 THEN 'closed' ELSE 'in_progress' END
+         WHEN r4 < 0.08 THEN 'rejected'
+         WHEN r4 < 0.15 THEN 'referred'
+         WHEN r4 < 0.25 THEN 'investigating'
+         ELSE 'closed' END AS st
+       FROM base
+     )
+INSERT INTO cases_case (uid, kind, channel, created, is_anonymous, is_retaliation, key_version,
+  title_ct, body_ct, receipt_lookup, receipt_salt, receipt_wrap, receipt_kdf, category_id,
+  organisation_id, acknowledged_at, action_type, amount_recovered, answered_at, closed_at,
+  due_acknowledge, due_answer, due_feedback, feedback_at, finding, penalty, referral_target,
+  rejection_reason, reopen_count, state, version)
+SELECT gen_random_uuid(), k,
+  (ARRAY['web','web','web','phone','walk_in','letter','referral'])[1 + floor(r3 * 7)::int],
+  created, r6 < 0.7, k = 'report' AND r5 < 0.03, 1, '', '', 'bench-' || g, '', '', '{}',
+  CASE WHEN k = 'report' THEN rcat ELSE qcat END, org,
+  CASE WHEN k = 'report' AND st <> 'received' THEN created + r5 * 10 * interval '1 day' END,
+  CASE WHEN k = 'report' AND st = 'closed' THEN
+    (ARRAY['disciplinary','administrative','criminal','none'])[1 + floor(r6 * 4)::int]
+    ELSE '' END,
+  CASE WHEN k = 'report' AND st = 'closed' AND r6 < 0.1 THEN round((r5 * 100000)::numeric, 2)
+    ELSE 0 END,
+  CASE WHEN k = 'question' AND st = 'closed' THEN created + r5 * 20 * interval '1 day' END,
+  CASE WHEN st = 'closed' THEN created + (1 + r5 * 200) * interval '1 day' END,
+  (created + interval '7 days')::date,
+  CASE WHEN k = 'question' THEN (created + interval '15 days')::date END,
+  CASE WHEN k = 'report' THEN (created + interval '90 days')::date END,
+  CASE WHEN k = 'report' AND st <> 'received' THEN created + r6 * 120 * interval '1 day' END,
+  CASE WHEN k = 'report' AND st = 'closed' THEN
+    (ARRAY['substantiated','partly','unsubstantiated','inconclusive'])[1 + floor(r2 * 4)::int]
+    ELSE '' END,
+  '', CASE WHEN st = 'referred' THEN 'nacc' ELSE '' END,
+  CASE WHEN st = 'rejected' THEN 'insufficient' ELSE '' END, 0, st, 0
+FROM s ORDER BY created  -- cases arrive in time order, so each year's rows sit together
+"""
+SUBJECTS_SQL = """
+INSERT INTO cases_subjectpseudonym (case_id, pseudonym)
+SELECT id, 'bench:' || floor(random() * 40000)::int FROM cases_case
+WHERE finding IN ('substantiated', 'partly')
+ON CONFLICT DO NOTHING
+"""
+MESSAGES_SQL = """
+INSERT INTO cases_message (uid, case_id, author_side, visibility, created, body_ct)
+SELECT gen_random_uuid(), id, 'reporter', 'shared', created + interval '3 days', ''
+FROM cases_case WHERE kind = 'report' AND is_anonymous AND random() < 0.2
+"""
+
+
+def time_dashboard(code: str, repeat: int) -> list[float]:
+    from audit.indicators import Scope, indicators_report
+    from audit.indicators.display import blocks
+    from audit.lib.fiscal import FiscalYear
+    from cases.models import Organisation
+
+    organisation = Organisation.objects.get(code=code)
+    scope = Scope(organisation=organisation, fiscal_year=FiscalYear(2569))
+    times = []
+    for _ in range(repeat + 1):
+        started = time.perf_counter()
+        report, previous = indicators_report(scope, compare=True)
+        blocks(report, previous)
+        times.append(time.perf_counter() - started)
+    return times[1:]  # the first warms the caches
+
+
+def time_command(code: str, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "manage.py", "indicators", "--org", code, "--fiscal-year", "2569",
+             "--format", "json"],
+            cwd=ROOT, env=ENV, check=True, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[-1] if len(values) > 1 else 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    VAR.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    build_database()
+    migrated = time.perf_counter() - started
+    os.environ.update(ENV)
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    timings = build_data(args.cases)
+    print(
+        f"migrate {migrated:.1f} s; organisations {timings['organisations']:.1f} s; "
+        f"{args.cases:,} cases (+ subjects, messages, ANALYZE) {timings['cases']:.1f} s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM cases_case WHERE created >= '2025-10-01 00:00+07'")
+        print(f"cases in FY 2569: {cursor.fetchone()[0]:,}")
+    print("| scope | dashboard p50 | dashboard p95 | command median |")
+    print("|---|---|---|---|")
+    for label, code in (("country (MOI)", "MOI"), ("province", "P001"),
+                        ("district", "D0001"), ("local organisation", "L00001")):  # fmt: skip
+        dash = time_dashboard(code, args.repeat)
+        command = time_command(code, 3)
+        print(f"| {label} | {statistics.median(dash) * 1000:.0f} ms | {p95(dash) * 1000:.0f} ms "
+              f"| {statistics.median(command):.2f} s |")  # fmt: skip
+    print(f"aims: dashboard p95 < {DASHBOARD_AIM_MS} ms, command < {COMMAND_AIM_S} s")
+    connection.close()
+    if not args.keep:
+        psql(f"DROP DATABASE {PG_DB}")
+
+
+if __name__ == "__main__":
+    main()

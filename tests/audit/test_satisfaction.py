@@ -1,0 +1,33 @@
+"""The satisfaction indicator reads the reporters' ratings (hotline.models.Rating)."""
+
+from audit.indicators import Scope, indicators_report
+from audit.lib.fiscal import FiscalYear
+from cases.models import State
+from hotline.models import Rating
+from tests.audit.indicator_fixtures import at, live, org
+
+
+def test_satisfaction_is_the_share_of_ratings_four_and_five(db):
+    organisation = org()
+    scores = [5, 5, 4, 3, 1, 4]
+    for n, score in enumerate(scores):
+        case = live(organisation, at(2026, 1, 10 + n), state=State.CLOSED)
+        Rating.objects.create(case=case, score=score)
+    elsewhere = live(org(), at(2026, 1, 20), state=State.CLOSED)
+    Rating.objects.create(case=elsewhere, score=1)  # another organisation: not counted
+    report, _ = indicators_report(
+        Scope(organisation=organisation, fiscal_year=FiscalYear(2569), now=at(2026, 10, 15))
+    )
+    assert report["satisfaction_rate"].value == 4 / 6
+
+
+def test_too_few_ratings_show_no_rate(db):
+    organisation = org()
+    for n in range(3):
+        Rating.objects.create(
+            case=live(organisation, at(2026, 2, 1 + n), state=State.CLOSED), score=5
+        )
+    report, _ = indicators_report(
+        Scope(organisation=organisation, fiscal_year=FiscalYear(2569), now=at(2026, 10, 15))
+    )
+    assert report["satisfaction_rate"].value is None
