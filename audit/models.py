@@ -85,6 +85,8 @@ class Event(models.Model):
             models.Index(fields=["actor", "created"], name="audit_event_actor_created"),
             models.Index(fields=["action", "created"], name="audit_event_action_created"),
             models.Index(fields=["created"], name="audit_event_created"),
+            # A case's history on its page.
+            models.Index(fields=["object_type", "object_id"], name="audit_event_object"),
         ]
 
     def __str__(self) -> str:

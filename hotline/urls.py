@@ -24,6 +24,7 @@ urlpatterns = i18n_patterns(
     path("case/rate/", portal.case_rate, name="case_rate"),
     path("case/leave/", portal.case_leave, name="case_leave"),
     path("ita/", include("audit.public_urls")),
+    path("faq/", include("counselors.public_urls")),
     path("staff/", include("counselors.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

@@ -21,4 +21,7 @@ def ratings_for(case_ids: QuerySet | Iterable[int]) -> list[int]:
 
 def faq_entries_published(organisation: Organisation, fiscal_year: FiscalYear) -> int:
     """How many FAQ entries of the organisation's subtree were published in the year."""
-    return 0
+    from counselors.selectors import faq_entries_published as published
+
+    subtree = Organisation.objects.subtree_of(organisation).values("pk")
+    return published(subtree, since=fiscal_year.start, before=fiscal_year.end)

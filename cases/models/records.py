@@ -65,6 +65,12 @@ class Case(CaseWorkflow):
         indexes = [
             models.Index(fields=["organisation", "created"], name="case_org_created"),
             models.Index(fields=["organisation", "state"], name="case_org_state"),
+            # The inbox's "unassigned" list, newest first.
+            models.Index(
+                fields=["organisation", "-created"],
+                condition=Q(assignee__isnull=True),
+                name="case_org_unassigned",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -31,3 +31,32 @@ def test_too_few_ratings_show_no_rate(db):
         Scope(organisation=organisation, fiscal_year=FiscalYear(2569), now=at(2026, 10, 15))
     )
     assert report["satisfaction_rate"].value is None
+
+
+def test_faq_entries_count_what_the_subtree_published_in_the_year(db):
+    from counselors.models import FaqEntry, FaqStatus
+    from tests.factories import UserFactory
+
+    parent = org()
+    child = org(parent=parent)
+    author = UserFactory(organisation=child)
+
+    def entry(organisation, published_at, status=FaqStatus.PUBLISHED):
+        FaqEntry.objects.create(
+            organisation=organisation,
+            question_th="q",
+            answer_th="a",
+            status=status,
+            drafted_by=author,
+            published_at=published_at,
+        )
+
+    entry(child, at(2025, 10, 1, 0, 0))  # first instant of FY 2569
+    entry(parent, at(2026, 9, 30, 23, 59))
+    entry(child, at(2025, 9, 30, 23, 59))  # FY 2568
+    entry(child, None, status=FaqStatus.DRAFT)
+    entry(org(), at(2026, 1, 1))  # elsewhere
+    report, _ = indicators_report(
+        Scope(organisation=parent, fiscal_year=FiscalYear(2569), now=at(2026, 10, 15))
+    )
+    assert report["faq_entries_published"].value == 2

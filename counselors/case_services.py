@@ -1,0 +1,129 @@
+"""Writes of the staff workspace on a case: declarations, replies, filing for a caller, and
+the audit events of reading. Content goes in only through cases.services (encrypted)."""
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from audit.models import Action
+from audit.services import event_record
+from cases.models import (
+    Attachment,
+    AuthorSide,
+    Case,
+    CaseKind,
+    Category,
+    Channel,
+    Message,
+    Visibility,
+)
+from cases.services import NewCase, case_create, message_add
+from counselors.models import ConflictDeclaration, Role, User
+
+
+class ReplyKind:
+    ANSWER = "answer"
+    QUESTION = "question"
+    NOTE = "note"
+
+
+STAFF_CHANNELS = (Channel.PHONE, Channel.WALK_IN, Channel.LETTER)
+
+
+class WorkspaceRefused(Exception):
+    """Not allowed; the message says why, for the page."""
+
+
+def conflict_declare(*, case: Case, user: User) -> ConflictDeclaration:
+    with transaction.atomic():
+        declaration, created = ConflictDeclaration.objects.get_or_create(case=case, user=user)
+        if created:
+            event_record(
+                action=Action.CONFLICT_DECLARED,
+                actor=user,
+                organisation=case.organisation,
+                target=case,
+            )
+    return declaration
+
+
+def case_read_record(*, case: Case, user: User) -> None:
+    event_record(action=Action.CASE_READ, actor=user, organisation=case.organisation, target=case)
+
+
+def attachment_download_record(*, attachment: Attachment, user: User) -> None:
+    event_record(
+        action=Action.ATTACHMENT_DOWNLOADED,
+        actor=user,
+        organisation=attachment.case.organisation,
+        target=attachment.case,
+        details={"attachment": attachment.pk},
+    )
+
+
+def identity_read_record(*, case: Case, user: User) -> None:
+    event_record(
+        action=Action.IDENTITY_READ, actor=user, organisation=case.organisation, target=case
+    )
+
+
+def reply_add(*, case: Case, key: bytes, user: User, kind: str, body: str) -> Message:
+    """An answer or a question to the reporter (shared), or an internal note."""
+    if kind not in (ReplyKind.ANSWER, ReplyKind.QUESTION, ReplyKind.NOTE):
+        raise ValueError(kind)
+    visibility = Visibility.INTERNAL if kind == ReplyKind.NOTE else Visibility.SHARED
+    with transaction.atomic():
+        message = message_add(
+            case=case,
+            key=key,
+            side=AuthorSide.COUNSELOR,
+            author=user,
+            body=body,
+            visibility=visibility,
+        )
+        event_record(
+            action=Action.MESSAGE_ADDED,
+            actor=user,
+            organisation=case.organisation,
+            target=case,
+            details={"message": message.pk, "kind": kind, "visibility": str(visibility)},
+        )
+    return message
+
+
+def case_file_for_caller(
+    *,
+    user: User,
+    kind: CaseKind,
+    category: Category,
+    channel: Channel,
+    title: str,
+    body: dict[str, str],
+    identity: dict[str, str] | None = None,
+) -> NewCase:
+    """A question or report a counselor takes down by telephone, in person or from a letter,
+    for their own organisation. The caller gets the receipt read out once."""
+    if user.role not in (Role.COUNSELOR, Role.SUPERVISOR) or user.organisation is None:
+        raise WorkspaceRefused(_("Only counselors and supervisors can file a case for a caller."))
+    if channel not in STAFF_CHANNELS:
+        raise WorkspaceRefused(_("Choose how the caller reached you."))
+    if category.kind != kind or not category.is_active:
+        raise WorkspaceRefused(_("Choose a category of this kind."))
+    with transaction.atomic():
+        new = case_create(
+            kind=kind,
+            organisation=user.organisation,
+            category=category,
+            channel=channel,
+            title=title,
+            body=body,
+            identity=identity,
+            actor=user,
+        )
+        event_record(
+            action=Action.CASE_FILED_BY_STAFF,
+            actor=user,
+            organisation=user.organisation,
+            target=new.case,
+            details={"kind": str(kind), "channel": str(channel)},
+        )
+    return new

@@ -1,0 +1,151 @@
+"""Four eyes on a reporter's identity: a counselor asks with a reason, a custodian of the
+organisation decides, and only an approval wraps the identity key to the counselor."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit.models import Action
+from audit.services import event_record
+from cases import crypto
+from cases.models import Case, CaseExclusion, CaseKeyWrap, Identity, StaffKey, WrapPurpose
+from cases.services import wrap_info
+from counselors.models import (
+    IdentityRequest,
+    IdentityRequestWrap,
+    RequestStatus,
+    Role,
+    User,
+)
+
+
+class IdentityRefused(Exception):
+    """Not allowed; the message says why, for the page."""
+
+
+def _reason_info(request: IdentityRequest) -> bytes:
+    return f"identity-request:{request.uid}".encode()
+
+
+def _handles(case: Case, user: User) -> bool:
+    return (
+        user.is_active
+        and user.organisation_id == case.organisation_id
+        and user.role in (Role.COUNSELOR, Role.SUPERVISOR)
+        and CaseKeyWrap.objects.filter(case=case, user=user, purpose=WrapPurpose.CASE).exists()
+    )
+
+
+def identity_request_create(*, case: Case, requester: User, reason: str) -> IdentityRequest:
+    """Ask to see the reporter's identity. The reason is encrypted under a key of its own,
+    wrapped to each custodian of the organisation and to the requester only."""
+    if not Identity.objects.filter(case=case).exists():
+        raise IdentityRefused(_("The reporter has not disclosed who they are."))
+    if not _handles(case, requester):
+        raise IdentityRefused(_("Only staff who can read the case can ask."))
+    if CaseKeyWrap.objects.filter(case=case, user=requester, purpose=WrapPurpose.IDENTITY).exists():
+        raise IdentityRefused(_("You can already see the reporter's identity."))
+    custodian_keys = list(
+        StaffKey.objects.filter(
+            user__organisation_id=case.organisation_id,
+            user__role=Role.CUSTODIAN,
+            user__is_active=True,
+        ).exclude(user__in=CaseExclusion.objects.filter(case=case).values("user_id"))
+    )
+    if not custodian_keys:
+        raise IdentityRefused(_("The organisation has no identity custodian to decide."))
+    requester_key = StaffKey.objects.get(user=requester)
+    key = crypto.case_key_new()
+    with transaction.atomic():
+        if IdentityRequest.objects.filter(
+            case=case, requester=requester, status=RequestStatus.PENDING
+        ).exists():
+            raise IdentityRefused(_("Your earlier request is still waiting for a custodian."))
+        request = IdentityRequest(case=case, requester=requester)
+        request.reason_ct = crypto.text_encrypt(
+            key, reason, case_id=str(case.uid), field=f"identity-request:{request.uid}"
+        )
+        request.save()
+        IdentityRequestWrap.objects.bulk_create(
+            [
+                IdentityRequestWrap(
+                    request=request,
+                    user_id=staff_key.user_id,
+                    wrapped=crypto.key_wrap(
+                        bytes(staff_key.public), key, info=_reason_info(request)
+                    ),
+                )
+                for staff_key in [*custodian_keys, requester_key]
+            ]
+        )
+        event_record(
+            action=Action.IDENTITY_REQUESTED,
+            actor=requester,
+            organisation=case.organisation,
+            target=case,
+            details={"request": request.pk},
+        )
+    return request
+
+
+def identity_request_decide(
+    *, request_id: int, custodian: User, private: bytes, approve: bool
+) -> IdentityRequest:
+    """A custodian approves (wrapping the identity key to the requester) or denies."""
+    with transaction.atomic():
+        request = (
+            IdentityRequest.objects.select_for_update()
+            .select_related("case", "requester")
+            .get(pk=request_id)
+        )
+        case = request.case
+        if not (
+            custodian.role == Role.CUSTODIAN
+            and custodian.is_active
+            and custodian.organisation_id == case.organisation_id
+            and custodian.pk != request.requester_id
+        ):
+            raise IdentityRefused(_("Only a custodian of the organisation can decide."))
+        if request.status != RequestStatus.PENDING:
+            raise IdentityRefused(_("This request was already decided."))
+        if approve and not _handles(case, request.requester):
+            raise IdentityRefused(_("The requester no longer handles this case."))
+        if approve:
+            _identity_grant(case, custodian, private, request.requester)
+        request.status = RequestStatus.APPROVED if approve else RequestStatus.DENIED
+        request.decided_by = custodian
+        request.decided_at = timezone.now()
+        request.save(update_fields=["status", "decided_by", "decided_at"])
+        event_record(
+            action=Action.IDENTITY_APPROVED if approve else Action.IDENTITY_DENIED,
+            actor=custodian,
+            organisation=case.organisation,
+            target=case,
+            details={"request": request.pk, "requester": request.requester_id},
+        )
+    return request
+
+
+def _identity_grant(case: Case, custodian: User, private: bytes, requester: User) -> None:
+    info = wrap_info(case, WrapPurpose.IDENTITY)
+    wrap = CaseKeyWrap.objects.filter(
+        case=case, user=custodian, purpose=WrapPurpose.IDENTITY
+    ).first()
+    if wrap is None:
+        raise IdentityRefused(_("You hold no key to this reporter's identity."))
+    try:
+        key = crypto.key_unwrap(private, bytes(wrap.wrapped), info=info)
+    except crypto.CryptoError:
+        raise IdentityRefused(_("Your key does not open this reporter's identity.")) from None
+    staff_key = StaffKey.objects.filter(user=requester).first()
+    if staff_key is None:
+        raise IdentityRefused(_("The requester has no key pair."))
+    CaseKeyWrap.objects.update_or_create(
+        case=case,
+        purpose=WrapPurpose.IDENTITY,
+        user=requester,
+        defaults={
+            "key_generation": staff_key.generation,
+            "wrapped": crypto.key_wrap(bytes(staff_key.public), key, info=info),
+        },
+    )

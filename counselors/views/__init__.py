@@ -1,0 +1,1 @@
+"""Staff pages, one module per area; views stay thin (rules live in services and selectors)."""

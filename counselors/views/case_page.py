@@ -1,0 +1,120 @@
+"""The case page: built once here so that a form with errors (or a stale version) is shown
+again inside the full page, with everything the person typed."""
+
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from cases.assignment import assignable_counselors
+from cases.deadlines import next_deadline
+from cases.models import CaseKind, Identity, State
+from cases.selectors import attachment_meta, case_content, case_messages
+from cases.workflow import transitions_open_to
+from counselors.case_services import case_read_record
+from counselors.models import Role
+from counselors.selectors import (
+    case_history,
+    identity_readable,
+    identity_requests_for_case,
+)
+from counselors.views.common import OpenCase
+from counselors.workspace_forms import (
+    AssignForm,
+    DeclineForm,
+    FaqDraftForm,
+    IdentityRequestForm,
+    ReplyForm,
+    TransitionForm,
+)
+
+BODY_LABELS = {
+    "question": _("Question"),
+    "what": _("What happened"),
+    "when_where": _("When and where"),
+    "who": _("Who was involved"),
+    "how_known": _("How the reporter knows"),
+    "ongoing": _("Still going on"),
+    "executive_involved": _("The head of the organisation is involved"),
+    "named_staff": _("Counselors the reporter named"),
+    "about_organisation": _("About the organisation"),
+}
+
+
+def body_rows(body: dict[str, str]) -> list[tuple[str, str]]:
+    known = [(str(label), body[name]) for name, label in BODY_LABELS.items() if body.get(name)]
+    other = [(name, value) for name, value in body.items() if name not in BODY_LABELS and value]
+    return known + other
+
+
+def _state_label(details: dict[str, Any]) -> str:
+    state = details.get("to") if isinstance(details, dict) else None
+    return str(State(state).label) if state in State.values else ""
+
+
+def case_page(
+    request: HttpRequest,
+    opened: OpenCase,
+    *,
+    status: int = 200,
+    error: str = "",
+    bound: dict[str, forms.Form] | None = None,
+    **posted: forms.Form,
+) -> HttpResponse:
+    """Render the case; a form just posted (`posted` by name, or `bound`) replaces the blank
+    one."""
+    bound = {**(bound or {}), **posted}
+    user, case, key = opened.user, opened.case, opened.key
+    content = case_content(case=case, key=key)
+    version = {"version": case.version}
+    transitions: list[TransitionForm] = []
+    for name in transitions_open_to(case, user):
+        posted_form = bound.get(f"transition_{name}")
+        transitions.append(
+            posted_form
+            if isinstance(posted_form, TransitionForm)
+            else TransitionForm(name=name, initial={"transition": name, **version})
+        )
+    open_names = {form.name for form in transitions}
+    # A step posted from a page that is now out of date stays on screen with what was typed.
+    transitions += [
+        form
+        for key_, form in bound.items()
+        if key_.startswith("transition_")
+        and isinstance(form, TransitionForm)
+        and form.name not in open_names
+    ]
+    is_supervisor = user.role == Role.SUPERVISOR
+    is_assignee = case.assignee_id == user.pk
+    has_identity = Identity.objects.filter(case=case).exists()
+    context: dict[str, Any] = {
+        "case": case,
+        "content": content,
+        "body_rows": body_rows(content.body),
+        "thread": case_messages(case=case, key=key, include_internal=True),
+        "attachments": [
+            (a, attachment_meta(attachment=a, key=key))
+            for a in case.attachments.order_by("created", "pk")
+        ],
+        "transitions": transitions,
+        "reply_form": bound.get("reply") or ReplyForm(),
+        "assign_form": (bound.get("assign") or AssignForm(counselors=assignable_counselors(case)))
+        if is_supervisor and case.state != State.CLOSED
+        else None,
+        "decline_form": (bound.get("decline") or DeclineForm()) if is_assignee else None,
+        "has_identity": has_identity,
+        "identity_readable": has_identity and identity_readable(case=case, user=user),
+        "identity_requests": identity_requests_for_case(case=case, user=user),
+        "identity_form": (bound.get("identity") or IdentityRequestForm()) if has_identity else None,
+        "faq_form": (bound.get("faq") or FaqDraftForm())
+        if case.kind == CaseKind.QUESTION and case.state in (State.ANSWERED, State.CLOSED)
+        else None,
+        "next_deadline": next_deadline(case),
+        "history": [(event, _state_label(event.details)) for event in case_history(case)],
+        "error": error,
+    }
+    # Every showing of decrypted content leaves a trace, the refused-and-shown-again included.
+    case_read_record(case=case, user=user)
+    return render(request, "counselors/case.html", context, status=status)

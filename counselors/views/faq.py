@@ -1,0 +1,57 @@
+"""FAQ entries on the staff side: drafted from an answered question, published by a
+supervisor."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from counselors.faq_services import FaqRefused, faq_draft_create, faq_publish
+from counselors.models import FaqEntry, Role
+from counselors.selectors import faq_drafts_for
+from counselors.views.case_page import case_page
+from counselors.views.common import case_open, roles_only, staff_of
+from counselors.workspace_forms import FaqDraftForm
+
+
+@roles_only(Role.COUNSELOR, Role.SUPERVISOR)
+@require_POST
+def faq_draft_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    opened = case_open(request, case_id)
+    if isinstance(opened, HttpResponse):
+        return opened
+    form = FaqDraftForm(request.POST)
+    if not form.is_valid():
+        return case_page(request, opened, status=400, faq=form)
+    try:
+        faq_draft_create(case=opened.case, key=opened.key, user=opened.user, **form.cleaned_data)
+    except FaqRefused as refused:
+        return case_page(request, opened, status=400, error=str(refused), faq=form)
+    messages.success(request, _("The FAQ entry waits for a supervisor to publish it."))
+    return redirect("counselors:case", case_id=opened.case.pk)
+
+
+@roles_only(Role.COUNSELOR, Role.SUPERVISOR)
+@require_GET
+def faq_drafts_view(request: HttpRequest) -> HttpResponse:
+    user = staff_of(request)
+    context = {"entries": faq_drafts_for(user)[:200], "can_publish": user.role == Role.SUPERVISOR}
+    return render(request, "counselors/faq_drafts.html", context)
+
+
+@roles_only(Role.SUPERVISOR)
+@require_POST
+def faq_publish_view(request: HttpRequest, entry_id: int) -> HttpResponse:
+    user = staff_of(request)
+    if user.organisation_id is None:
+        raise Http404
+    if not FaqEntry.objects.filter(pk=entry_id, organisation_id=user.organisation_id).exists():
+        raise Http404
+    try:
+        faq_publish(entry_id=entry_id, supervisor=user)
+    except FaqRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("The entry is published."))
+    return redirect("counselors:faq_drafts")

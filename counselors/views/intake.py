@@ -1,0 +1,38 @@
+"""A counselor files a question or report for someone who called, came in or wrote."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from counselors.case_services import WorkspaceRefused, case_file_for_caller
+from counselors.models import Role
+from counselors.views.common import roles_only, staff_of
+from counselors.workspace_forms import IntakeForm
+
+
+@roles_only(Role.COUNSELOR, Role.SUPERVISOR)
+@require_http_methods(["GET", "POST"])
+def intake_view(request: HttpRequest) -> HttpResponse:
+    user = staff_of(request)
+    form = IntakeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = case_file_for_caller(
+                user=user,
+                kind=form.cleaned_data["kind"],
+                category=form.cleaned_data["category"],
+                channel=form.cleaned_data["channel"],
+                title=form.title(),
+                body=form.body(),
+                identity=form.identity(),
+            )
+        except WorkspaceRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            # Shown in this response only: never in a URL, never stored to be shown again.
+            return render(
+                request,
+                "counselors/intake_receipt.html",
+                {"case": new.case, "receipt": new.receipt.display},
+            )
+    return render(request, "counselors/intake.html", {"form": form})

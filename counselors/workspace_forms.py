@@ -1,0 +1,339 @@
+"""Forms of the staff workspace. Each transition gets its own small form with the fields its
+outcome needs, and every form that changes a case carries the version the page showed."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from cases.models import (
+    ActionType,
+    CaseKind,
+    Category,
+    Channel,
+    Finding,
+    Penalty,
+    ReferralTarget,
+    RejectionReason,
+    State,
+)
+from counselors.case_services import STAFF_CHANNELS, ReplyKind
+from counselors.inbox import Deadline, Scope
+from counselors.models import User
+
+TEXT_MAX = 20_000
+REASON_MAX = 2_000
+
+
+class _OwnIds(forms.Form):
+    """Several forms share the case page: each gets its own element ids."""
+
+    id_prefix = "id"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+def _blank(label: Any) -> list[tuple[str, Any]]:
+    return [("", label)]
+
+
+class InboxFilterForm(forms.Form):
+    scope = forms.ChoiceField(
+        label=_("Cases"),
+        required=False,
+        choices=[
+            ("", _("Mine and unassigned")),
+            (Scope.MINE, _("Assigned to me")),
+            (Scope.UNASSIGNED, _("Unassigned")),
+        ],
+    )
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=_blank(_("Any state")) + list(State.choices)
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=_blank(_("Any kind")) + list(CaseKind.choices)
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        required=False,
+        queryset=Category.objects.filter(is_active=True),
+        empty_label=_("Any category"),
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        required=False,
+        choices=_blank(_("Any channel")) + list(Channel.choices),
+    )
+    deadline = forms.ChoiceField(
+        label=_("Deadline"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            (Deadline.SOON, _("Due within a week")),
+            (Deadline.OVERDUE, _("Overdue")),
+        ],
+    )
+
+    def __init__(self, *args: Any, supervisor: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scope = self.fields["scope"]
+        if supervisor and isinstance(scope, forms.ChoiceField):
+            scope.choices = [
+                ("", _("All of the organisation")),
+                (Scope.UNASSIGNED, _("Unassigned")),
+            ]
+
+
+class ReplyForm(_OwnIds):
+    id_prefix = "reply"
+    kind = forms.ChoiceField(
+        label=_("What are you writing?"),
+        choices=[
+            (ReplyKind.ANSWER, _("An answer to the reporter")),
+            (ReplyKind.QUESTION, _("A question to the reporter")),
+            (ReplyKind.NOTE, _("An internal note (staff only)")),
+        ],
+        widget=forms.RadioSelect,
+        initial=ReplyKind.ANSWER,
+    )
+    body = forms.CharField(
+        label=_("Message"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+
+# Transition names and what each button says.
+TRANSITION_LABELS = {
+    "acknowledge": _("Acknowledge receipt"),
+    "assess": _("Start the assessment"),
+    "reject": _("Do not take up"),
+    "refer": _("Refer to another agency"),
+    "investigate": _("Open an investigation"),
+    "conclude": _("Record the finding"),
+    "record_action": _("Record the action taken"),
+    "close_report": _("Close the report"),
+    "reopen": _("Reopen"),
+    "start": _("Start answering"),
+    "answer": _("Mark as answered"),
+    "close_question": _("Close the question"),
+}
+
+
+class TransitionForm(forms.Form):
+    transition = forms.CharField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, name: str, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", name)
+        super().__init__(*args, **kwargs)
+        self.name = name
+        self.label = TRANSITION_LABELS.get(name, name)
+        self.fields["transition"].initial = name
+        if name == "reject":
+            self.fields["rejection_reason"] = forms.ChoiceField(
+                label=_("Reason"), choices=_blank("—") + list(RejectionReason.choices)
+            )
+        if name == "refer":
+            self.fields["referral_target"] = forms.ChoiceField(
+                label=_("Referred to"), choices=_blank("—") + list(ReferralTarget.choices)
+            )
+        if name == "conclude":
+            self.fields["finding"] = forms.ChoiceField(
+                label=_("Finding"), choices=_blank("—") + list(Finding.choices)
+            )
+            self.fields["subjects"] = forms.CharField(
+                label=_("People found responsible"),
+                help_text=_("One name a line. Only a keyed pseudonym of each name is kept."),
+                required=False,
+                max_length=REASON_MAX,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+        if name == "record_action":
+            self.fields["action_type"] = forms.ChoiceField(
+                label=_("Action taken"), choices=_blank("—") + list(ActionType.choices)
+            )
+            self.fields["penalty"] = forms.ChoiceField(
+                label=_("Penalty"), required=False, choices=_blank("—") + list(Penalty.choices)
+            )
+            self.fields["amount_recovered"] = forms.DecimalField(
+                label=_("Amount recovered (baht)"),
+                required=False,
+                min_value=0,
+                max_digits=14,
+                decimal_places=2,
+            )
+        if name in ("reject", "reopen"):
+            self.fields["note"] = forms.CharField(
+                label=pgettext_lazy("transition", "Reason (internal note)")
+                if name == "reopen"
+                else _("Explanation (internal note)"),
+                required=name == "reopen",
+                max_length=REASON_MAX,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    def outcome(self) -> dict[str, Any]:
+        """Keyword arguments for cases.workflow.case_transition."""
+        data = self.cleaned_data
+        kwargs: dict[str, Any] = {}
+        for field in ("rejection_reason", "referral_target", "finding", "action_type", "penalty"):
+            if data.get(field):
+                kwargs[field] = data[field]
+        if data.get("amount_recovered") is not None:
+            kwargs["amount_recovered"] = data["amount_recovered"]
+        if data.get("note"):
+            kwargs["note"] = data["note"]
+        if data.get("subjects"):
+            kwargs["subjects"] = tuple(
+                line.strip() for line in data["subjects"].splitlines() if line.strip()
+            )
+        return kwargs
+
+
+class CounselorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class AssignForm(_OwnIds):
+    id_prefix = "assign"
+    counselor = CounselorChoiceField(label=_("Counselor"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, counselors: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["counselor"]
+        assert isinstance(field, CounselorChoiceField)
+        field.queryset = User.objects.filter(pk__in=[u.pk for u in counselors]).order_by(
+            "first_name", "last_name", "username"
+        )
+
+
+class DeclineForm(_OwnIds):
+    id_prefix = "decline"
+    reason = forms.CharField(
+        label=_("Why are you handing the case back?"),
+        help_text=_("Kept as an encrypted internal note on the case."),
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    conflict = forms.BooleanField(
+        label=_("I have a conflict of interest in this case: never offer it to me again."),
+        required=False,
+    )
+
+
+class DeclareForm(_OwnIds):
+    id_prefix = "declare"
+    no_conflict = forms.BooleanField(
+        label=_(
+            "I declare that I have no personal, family, financial or working relationship "
+            "with anyone in this case that could affect how I handle it."
+        )
+    )
+
+
+class IdentityRequestForm(_OwnIds):
+    id_prefix = "identity"
+    reason = forms.CharField(
+        label=_("Why do you need to know who the reporter is?"),
+        help_text=_("Only the identity custodians and you can read this reason."),
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class IntakeForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=CaseKind.choices, widget=forms.RadioSelect)
+    channel = forms.ChoiceField(
+        label=_("How did the caller reach you?"),
+        choices=[(c.value, c.label) for c in STAFF_CHANNELS],
+        widget=forms.RadioSelect,
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(is_active=True)
+    )
+    text = forms.CharField(
+        label=_("The question, or what happened"),
+        help_text=_("In the caller's words, as exactly as you can."),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    when_where = forms.CharField(
+        label=_("When and where (reports)"),
+        required=False,
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    who = forms.CharField(
+        label=_("Who was involved (reports)"),
+        required=False,
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    identity_name = forms.CharField(
+        label=_("Caller's name, if they want to give it"), required=False, max_length=200
+    )
+    identity_contact = forms.CharField(
+        label=_("Caller's telephone or address, if they want to give it"),
+        required=False,
+        max_length=200,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        category = data.get("category")
+        if category is not None and data.get("kind") and category.kind != data["kind"]:
+            self.add_error("category", _("Choose a category of this kind."))
+        return data
+
+    def body(self) -> dict[str, str]:
+        data = self.cleaned_data
+        if data["kind"] == CaseKind.QUESTION:
+            return {"question": data["text"]}
+        body = {"what": data["text"], "when_where": data["when_where"], "who": data["who"]}
+        return {k: v for k, v in body.items() if v}
+
+    def title(self) -> str:
+        text: str = self.cleaned_data["text"]
+        return next((line.strip() for line in text.splitlines() if line.strip()), "")[:80]
+
+    def identity(self) -> dict[str, str] | None:
+        name = self.cleaned_data["identity_name"].strip()
+        contact = self.cleaned_data["identity_contact"].strip()
+        if not (name or contact):
+            return None
+        return {k: v for k, v in {"name": name, "other": contact}.items() if v}
+
+
+class FaqDraftForm(_OwnIds):
+    id_prefix = "faq"
+    question_th = forms.CharField(
+        label=_("Question in Thai"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    answer_th = forms.CharField(
+        label=_("Answer in Thai"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    question_en = forms.CharField(
+        label=_("Question in English"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    answer_en = forms.CharField(
+        label=_("Answer in English"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class FaqSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search the questions"), required=False, max_length=200)

@@ -1,0 +1,5 @@
+from tests.counselors import team as fixtures
+
+# The staff and the report the tests of this folder share.
+team = fixtures.team
+report = fixtures.report
