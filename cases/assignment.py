@@ -128,7 +128,7 @@ def case_decline(
             CaseExclusion.objects.get_or_create(case=case, user=counselor)
         supervisors = User.objects.filter(
             organisation_id=case.organisation_id, role=Role.SUPERVISOR, is_active=True
-        )
+        ).exclude(pk__in=case.exclusions.values("user_id"))
         for supervisor in supervisors:
             notification_queue(recipient=supervisor, case=case)
         event_record(

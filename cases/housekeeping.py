@@ -41,8 +41,11 @@ def _policy(cache: dict[int, DeadlinePolicy], organisation: Organisation) -> Dea
 
 
 def _supervisors(case: Case) -> list[User]:
+    # Never the supervisors the report names: even a content-free e-mail would tell them.
     return list(
-        User.objects.filter(organisation=case.organisation, role=Role.SUPERVISOR, is_active=True)
+        User.objects.filter(
+            organisation=case.organisation, role=Role.SUPERVISOR, is_active=True
+        ).exclude(pk__in=case.exclusions.values("user_id"))
     )
 
 

@@ -105,8 +105,10 @@ def recovery_grant(
     if staff_key is None:
         raise KitError("the person has not signed in yet, so has no key pair to grant to")
     purpose = WrapPurpose.IDENTITY if user.role == Role.CUSTODIAN else WrapPurpose.CASE
-    wraps = CaseKeyWrap.objects.filter(recovery_key=recovery, purpose=purpose).select_related(
-        "case"
+    wraps = (
+        CaseKeyWrap.objects.filter(recovery_key=recovery, purpose=purpose)
+        .exclude(case__exclusions__user=user)  # never a case that names this person
+        .select_related("case")
     )
     if user.role == Role.COUNSELOR:
         held_before = CaseKeyWrap.objects.filter(user=user, purpose=purpose).values("case_id")

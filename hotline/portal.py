@@ -108,7 +108,7 @@ def portal_case(request: HttpRequest) -> tuple[OpenCase | None, bool]:
         return None, True
     case = (
         Case.objects.select_related("organisation", "category")
-        .filter(uid=uuid.UUID(bytes=held[:16]))
+        .filter(uid=uuid.UUID(bytes=held[:16]), purged_at__isnull=True)
         .first()
     )
     if case is None:

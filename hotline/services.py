@@ -17,6 +17,7 @@ from cases.models import (
     Attachment,
     AuthorSide,
     Case,
+    CaseExclusion,
     CaseKind,
     Category,
     Channel,
@@ -157,8 +158,15 @@ def retaliation_submit(
             body=body,
             is_retaliation=True,
             related_case=case,
+            # Whoever the first report named must not read the report of retaliation either.
+            excluded=[
+                e.user for e in CaseExclusion.objects.filter(case=case).select_related("user")
+            ],
         )
         _attachments_add(written, case=new.case, key=new.key, attachments=attachments)
+        event_record(
+            action=Action.RETALIATION_REPORTED, organisation=case.organisation, target=new.case
+        )
     return new
 
 
@@ -171,6 +179,12 @@ def reporter_reply(
             case=case, key=key, side=AuthorSide.REPORTER, body=body, visibility=Visibility.SHARED
         )
         _attachments_add(written, case=case, key=key, attachments=attachments, message=message)
+        event_record(
+            action=Action.MESSAGE_ADDED,
+            organisation=case.organisation,
+            target=case,
+            details={"side": "reporter", "files": len(attachments)},
+        )
         if "follow_up" in transitions_open_to(case, "reporter"):
             # An answered (or closed) question is open again once the reporter asks more.
             case_transition(case_id=case.pk, name="follow_up", actor="reporter", key=key)
@@ -199,4 +213,6 @@ def reporter_identity_disclose(*, case: Case, identity: dict[str, str]) -> Ident
     with transaction.atomic():
         if Identity.objects.select_for_update().filter(case=case).exists():
             return None
-        return identity_add(case=case, identity=identity)
+        disclosed = identity_add(case=case, identity=identity)
+        event_record(action=Action.IDENTITY_DISCLOSED, organisation=case.organisation, target=case)
+        return disclosed

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,12 +32,13 @@ from hotline.services import (
     retaliation_submit,
 )
 from hotline.throttles import (
+    intake_allowed,
     receipt_attempt_allowed,
     receipt_failure_count,
     receipt_failures_forget,
 )
 from hotline.uploads import bounded_uploads, max_bytes, max_count, upload_refusals
-from hotline.views.intake import THROTTLED, receipt_redirect, unavailable
+from hotline.views.intake import THROTTLED, receipt_redirect, throttled_error, unavailable
 
 RETALIATION_CATEGORY = "retaliation"
 
@@ -167,11 +168,17 @@ def _retaliation_category() -> Category | None:
 @reporter_only
 def case_retaliation(request: HttpRequest) -> HttpResponse:
     opened = _opened(request)
+    if opened.case.kind != CaseKind.REPORT:
+        raise Http404
     category = _retaliation_category() or categories_of(CaseKind.REPORT).first()
     form = RetaliationForm(
         request.POST or None, request.FILES or None, refusals=upload_refusals(request)
     )
     if request.method == "POST" and form.is_valid() and category is not None:
+        if not intake_allowed(opened.case.organisation.code):
+            form.add_error(None, throttled_error())
+            context = {"form": form, "max_count": max_count(), "max_bytes": max_bytes()}
+            return render(request, "hotline/retaliation.html", context, status=THROTTLED)
         try:
             new = retaliation_submit(
                 case=opened.case,

@@ -220,3 +220,14 @@ def test_a_broker_outage_delays_notifications_but_loses_none(report, settings, c
     assert notifications_flush_task.delay().get() == 1  # the broker is back
     assert notifications_flush_task.delay().get() == 0
     assert len(mail.outbox) == 1
+
+
+def test_a_supervisor_the_report_names_is_never_notified(db, commits):
+    organisation, _ = organisation_with_kit()
+    staff_with_key(Role.SUPERVISOR, organisation, email="other@example.go.th")
+    named, _ = staff_with_key(Role.SUPERVISOR, organisation, email="named@example.go.th")
+    with time_machine.travel(RECEIVED, tick=False):
+        new_report(organisation, excluded=[named])
+    with time_machine.travel(RECEIVED + timedelta(days=9), tick=False):
+        assert commits(deadlines_scan) == 1
+    assert [m.to for m in mail.outbox] == [["other@example.go.th"]]

@@ -112,3 +112,12 @@ class TestRecoveryGrant:
         path.write_text(json.dumps(kit))
         with pytest.raises(CommandError):
             call_command("recovery_grant", org="M1", user=newcomer.username, kit=path)
+
+
+def test_a_grant_never_gives_a_case_that_names_the_person(kit_file):
+    organisation, path = kit_file
+    staff_with_key(Role.SUPERVISOR, organisation)
+    named, private = staff_with_key(Role.SUPERVISOR, organisation)
+    case = new_report(organisation, excluded=[named]).case
+    call_command("recovery_grant", org="M1", user=named.username, kit=path)
+    assert case_key_for_user(case=case, user=named, private=private) is None

@@ -144,3 +144,14 @@ def test_leaving_needs_a_post(reporter):
 def test_portal_pages_are_never_stored(reporter, path):
     response = reporter.get(path)
     assert "no-store" in response["Cache-Control"]
+
+
+def test_a_purged_case_closes_the_portal_instead_of_failing(receipt, reporter):
+    from cases.housekeeping import case_purge
+
+    case, _ = receipt_open(receipt)
+    Case.objects.filter(pk=case.pk).update(state="closed")
+    assert case_purge(case_id=case.pk)
+    response = reporter.get("/case/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/return/")

@@ -50,3 +50,61 @@ def test_a_question_offers_no_retaliation_link(tree):
 
 def test_retaliation_needs_an_open_case(db):
     assert Client().get("/case/retaliation/").headers["Location"] == "/return/"
+
+
+def test_people_the_first_report_named_cannot_read_the_retaliation_report(tree):
+    from cases.models import CaseExclusion, CaseKeyWrap
+    from counselors.models import Role
+    from hotline.services import retaliation_submit
+    from tests.cases.factories import new_report, staff_with_key
+
+    boss, _ = staff_with_key(Role.SUPERVISOR, tree.municipality)
+    original = new_report(tree.municipality, excluded=[boss]).case
+    new = retaliation_submit(
+        case=original, category=tree.retaliation_category, body={"what": "x"}, attachments=[]
+    )
+    assert CaseExclusion.objects.filter(case=new.case, user=boss).exists()
+    assert not CaseKeyWrap.objects.filter(case=new.case, user=boss).exists()
+    assert CaseKeyWrap.objects.filter(case=new.case, user=tree.supervisor).exists()
+
+
+def test_retaliation_is_only_for_reports_and_is_throttled(tree, settings):
+    from tests.hotline.test_question_form import question_data
+
+    question = file_and_keep_receipt(
+        Client(), f"/o/{tree.municipality.code}/question/", question_data(tree)
+    )
+    client = Client()
+    open_case(client, question)
+    assert client.get("/case/retaliation/").status_code == 404
+    report = file_and_keep_receipt(
+        Client(), f"/o/{tree.municipality.code}/report/", report_data(tree)
+    )
+    client = Client()
+    open_case(client, report)
+    settings.HOTLINE_INTAKE_PER_ORGANISATION_PER_MINUTE = 0
+    before = Case.objects.count()
+    response = client.post(
+        "/case/retaliation/", {"what": "ถูกกลั่นแกล้ง", "ongoing": "yes", "website": ""}
+    )
+    assert response.status_code == 429
+    assert Case.objects.count() == before
+
+
+def test_reporter_actions_are_audited_without_content(tree):
+    from audit.models import Action, Event
+
+    receipt = file_and_keep_receipt(
+        Client(), f"/o/{tree.municipality.code}/report/", report_data(tree)
+    )
+    client = Client()
+    open_case(client, receipt)
+    client.post("/case/reply/", {"body": "ข้อมูลเพิ่มเติมลับ"})
+    client.post(
+        "/case/identity/",
+        {"identity_name": "นายผู้แจ้ง", "consent": "on"},
+    )
+    actions = set(Event.objects.values_list("action", flat=True))
+    assert {Action.MESSAGE_ADDED, Action.IDENTITY_DISCLOSED} <= actions
+    details = str(list(Event.objects.values_list("details", flat=True)))
+    assert "ข้อมูลเพิ่มเติมลับ" not in details and "นายผู้แจ้ง" not in details
