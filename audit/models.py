@@ -20,6 +20,7 @@ class Action(models.TextChoices):
     PASSWORD_CHANGED = "auth.password_changed", _("Password changed")
     STAFF_KEY_CREATED = "keys.staff_created", _("Staff key pair created")
     STAFF_KEY_REPLACED = "keys.staff_replaced", _("Staff key pair replaced after a reset")
+    STAFF_KEY_ENDORSED = "keys.staff_endorsed", _("Staff key pair endorsed")
     RECOVERY_KIT_CREATED = "keys.recovery_kit_created", _("Recovery kit created")
     RECOVERY_GRANTED = "keys.recovery_granted", _("Case keys granted from a recovery kit")
     CASE_CREATED = "case.created", _("Case received")

@@ -14,6 +14,7 @@ from audit.services import event_record
 from cases import crypto
 from cases.models import Case, CaseKeyWrap, Organisation, RecoveryKey, StaffKey, WrapPurpose
 from cases.services import wrap_info
+from cases.staff_keys import staff_key_endorse
 from counselors.models import Role, User
 
 KIT_FORMAT = "ethics-hotline/recovery-kit/v1"
@@ -129,6 +130,7 @@ def recovery_grant(
                 },
             )
             granted += 1
+        staff_key_endorse(user=user, via="recovery_kit", actor=actor)
         event_record(
             action=Action.RECOVERY_GRANTED,
             actor=actor,

@@ -83,7 +83,12 @@ def _wrap_to(
 def _staff_keys(organisation: Organisation, role: Role, excluded: Iterable[User]) -> list[StaffKey]:
     return list(
         StaffKey.objects.filter(
-            user__organisation=organisation, user__role=role, user__is_active=True
+            user__organisation=organisation,
+            user__role=role,
+            user__is_active=True,
+            # Only pairs the ethics committee vouched for in this role (cases.staff_keys).
+            endorsed_at__isnull=False,
+            endorsed_role=role,
         ).exclude(user__in=list(excluded))
     )
 

@@ -6,6 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from audit.models import Action
 from audit.services import event_record
@@ -62,6 +63,8 @@ def staff_key_unlock(*, user: User, password: str) -> UnlockedKey:
             defaults={
                 "public": public,
                 "generation": generation,
+                "endorsed_at": None,  # a new pair must be vouched for again
+                "endorsed_role": "",
                 **_sealed(user, private, password),
             },
         )
@@ -84,3 +87,20 @@ def staff_key_reseal(*, user: User, old_password: str, new_password: str) -> Non
         for name, value in _sealed(user, private, new_password).items():
             setattr(staff_key, name, value)
         staff_key.save()
+
+
+def staff_key_endorse(*, user: User, via: str, actor: User | None = None) -> bool:
+    """Vouch for the user's current key pair in their current role; False without a pair."""
+    with transaction.atomic():
+        updated = StaffKey.objects.filter(user=user).update(
+            endorsed_at=timezone.now(), endorsed_role=user.role
+        )
+        if updated:
+            event_record(
+                action=Action.STAFF_KEY_ENDORSED,
+                actor=actor,
+                organisation=user.organisation,
+                target=user,
+                details={"via": via, "role": user.role},
+            )
+        return bool(updated)

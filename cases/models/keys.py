@@ -19,6 +19,11 @@ class StaffKey(models.Model):
     # Counts key pairs made for this person; wraps made to an older one are stale.
     generation = models.PositiveIntegerField(default=1)
     created = models.DateTimeField(auto_now_add=True)
+    # New cases (and identities) are wrapped only to key pairs that the organisation's ethics
+    # committee vouched for with its recovery kit, for the role the person had then: an
+    # administrator who makes an account a supervisor, or resets one, gains nothing.
+    endorsed_at = models.DateTimeField(null=True, blank=True)
+    endorsed_role = models.CharField(max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("staff key")

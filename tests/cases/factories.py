@@ -1,16 +1,26 @@
 from cases.models import CaseKind, Channel, Organisation
 from cases.recovery import recovery_kit_create
 from cases.services import NewCase, case_create
-from cases.staff_keys import staff_key_unlock
+from cases.staff_keys import staff_key_endorse, staff_key_unlock
 from counselors.models import Role, User
 from tests.factories import PASSWORD, CategoryFactory, OrganisationFactory, UserFactory
 
 KIT_PASSPHRASE = "a long recovery passphrase"
 
 
-def staff_with_key(role: Role, organisation: Organisation, **kwargs) -> tuple[User, bytes]:
+def staff_with_key(
+    role: Role, organisation: Organisation, *, endorsed: bool = True, **kwargs
+) -> tuple[User, bytes]:
+    """A member of staff with a key pair, endorsed by the ethics committee unless told not."""
     user = UserFactory(role=role, organisation=organisation, **kwargs)
-    return user, staff_key_unlock(user=user, password=PASSWORD).private
+    private = staff_key_unlock(user=user, password=PASSWORD).private
+    if endorsed:
+        endorse(user)
+    return user, private
+
+
+def endorse(user: User) -> None:
+    staff_key_endorse(user=user, via="test")
 
 
 def organisation_with_kit() -> tuple[Organisation, dict]:

@@ -12,7 +12,7 @@ from cases.models import StaffKey
 from cases.selectors import case_content, case_key_for_user
 from counselors.keysession import COOKIE_NAME, SESSION_KEY
 from counselors.models import Role
-from tests.cases.factories import new_report, organisation_with_kit, staff_with_key
+from tests.cases.factories import endorse, new_report, organisation_with_kit, staff_with_key
 from tests.conftest import signed_in_client
 from tests.factories import PASSWORD
 
@@ -73,6 +73,7 @@ def test_a_password_change_keeps_access(make_staff):
     organisation, _ = organisation_with_kit()
     user = make_staff(Role.SUPERVISOR, organisation=organisation)
     client = signed_in_client(user)
+    endorse(user)
     case = new_report(organisation, title="เดิม").case
     new_password = "a completely new passphrase 2569"
     response = client.post(

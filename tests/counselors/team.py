@@ -7,7 +7,7 @@ import pytest
 from cases.assignment import case_assign
 from cases.models import Case, Organisation
 from cases.services import NewCase
-from cases.staff_keys import staff_key_unlock
+from cases.staff_keys import staff_key_endorse, staff_key_unlock
 from counselors.models import Role, User
 from tests.cases.factories import new_report, organisation_with_kit
 from tests.factories import PASSWORD
@@ -60,6 +60,7 @@ def team(make_staff) -> Team:
         people.auditor,
     ):
         people.keys[user.pk] = staff_key_unlock(user=user, password=PASSWORD).private
+        staff_key_endorse(user=user, via="test")
     return people
 
 

@@ -10,10 +10,18 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import Action, Event
 from audit.services import event_record
-from cases.models import CaseKind, Category, Channel, Organisation, OrganisationType, RecoveryKey
+from cases.models import (
+    CaseKind,
+    Category,
+    Channel,
+    Organisation,
+    OrganisationType,
+    RecoveryKey,
+    StaffKey,
+)
 from cases.recovery import kit_dumps, recovery_kit_create
 from cases.services import case_create
-from cases.staff_keys import staff_key_unlock
+from cases.staff_keys import staff_key_endorse, staff_key_unlock
 from counselors.models import Role, User
 from counselors.services import backup_codes_issue
 
@@ -198,6 +206,9 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.save()
         staff_key_unlock(user=user, password=DEMO_PASSWORD)
+        if not StaffKey.objects.filter(user=user, endorsed_role=user.role).exists():
+            # What the ethics committee does with its recovery kit in real life.
+            staff_key_endorse(user=user, via="demo")
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         if device is None:
             device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
