@@ -170,7 +170,7 @@ def clean(data: bytes, *, max_pixels: int) -> CleanFile:
         text = _text_of(data)
         assert text is not None  # sniff said so
         return CleanFile(kind, text.encode())
-    return CleanFile(kind, _office_clean(data))
+    return CleanFile(kind, _office_clean(data, max_pixels))
 
 
 def _image_clean(data: bytes, kind: FileKind, max_pixels: int) -> bytes:
@@ -214,6 +214,12 @@ def _pdf_clean(data: bytes) -> bytes:
             for name in ("/Metadata", "/PieceInfo"):
                 if name in page:
                     del page[NameObject(name)]
+            # Annotations carry their author (/T) and their times.
+            for annotation in page.get("/Annots") or []:
+                fields = annotation.get_object()
+                for name in ("/T", "/M", "/CreationDate"):
+                    if name in fields:
+                        del fields[NameObject(name)]
         out = io.BytesIO()
         writer.write(out)
     except FileRefused:
@@ -223,7 +229,36 @@ def _pdf_clean(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _office_clean(data: bytes) -> bytes:
+# Who wrote a tracked change or a comment, when, and from which account or folder.
+_OFFICE_PERSONAL = re.compile(
+    rb"\b(w:author|w:initials|w15:author|w15:userId|w15:providerId|"
+    rb'w:date|w:dateUtc|w16du:dateUtc)="[^"]*"'
+)
+_OFFICE_ABSPATH = re.compile(rb'(<x15ac:absPath\b[^>]*\burl=)"[^"]*"')
+_OFFICE_MEDIA = re.compile(
+    r"^(word|xl|ppt)/media/[^/]+\.(jpe?g|png)$|^docprops/thumbnail\.(jpe?g|png)$"
+)
+
+
+def _office_part_clean(name: str, body: bytes, max_pixels: int) -> bytes:
+    if _OFFICE_MEDIA.match(name.lower()):
+        kind = sniff(body)
+        if kind in (FileKind.JPEG, FileKind.PNG):
+            return _image_clean(body, kind, max_pixels)
+        return body
+    if name.endswith((".xml", ".rels")):
+        body = _OFFICE_PERSONAL.sub(_personal_blank, body)
+        return _OFFICE_ABSPATH.sub(rb'\1""', body)
+    return body
+
+
+def _personal_blank(match: re.Match[bytes]) -> bytes:
+    name = match.group(1)
+    value = b"2000-01-01T00:00:00Z" if b"date" in name.lower() else b"-"
+    return name + b'="' + value + b'"'
+
+
+def _office_clean(data: bytes, max_pixels: int) -> bytes:
     out = io.BytesIO()
     try:
         with (
@@ -238,7 +273,9 @@ def _office_clean(data: bytes) -> bytes:
                 unpacked += member.file_size
                 if unpacked > _ZIP_MAX_UNPACKED:
                     raise FileRefused(Refused.TOO_BIG)
-                body = _BLANK_PROPERTIES.get(member.filename) or src.read(member)
+                body = _BLANK_PROPERTIES.get(member.filename) or _office_part_clean(
+                    member.filename, src.read(member), max_pixels
+                )
                 info = zipfile.ZipInfo(member.filename, date_time=_ZIP_EPOCH)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 dst.writestr(info, body)

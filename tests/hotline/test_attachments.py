@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from PIL import Image
 from pypdf import PdfReader
+from pypdf.generic import NameObject, TextStringObject
 
 from cases.models import Attachment, Case
 from cases.receipts import receipt_open
@@ -208,3 +209,64 @@ def test_every_kind_of_image_metadata_goes(fmt):
     assert b"SENTINEL" not in cleaned.data
     image = Image.open(io.BytesIO(cleaned.data))
     assert dict(image.getexif()) == {} and "icc_profile" not in image.info
+
+
+def _docx_with_authors() -> bytes:
+    from tests.hotline.intake import jpeg_with_gps
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        main = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+        archive.writestr(
+            "[Content_Types].xml",
+            f'<Types><Override PartName="/word/document.xml" ContentType="{main}"/></Types>',
+        )
+        archive.writestr(
+            "word/document.xml",
+            '<w:document><w:ins w:id="1" w:author="SENTINEL-REVISER" w:date="2026-11-01T09:13:00Z">'
+            "<w:t>เพิ่ม</w:t></w:ins></w:document>",
+        )
+        archive.writestr(
+            "word/comments.xml",
+            '<w:comments><w:comment w:id="0" w:author="SENTINEL-COMMENTER" w:initials="SC">'
+            "</w:comment></w:comments>",
+        )
+        archive.writestr(
+            "word/people.xml",
+            '<w15:people><w15:person w15:author="SENTINEL-PERSON"><w15:presenceInfo '
+            'w15:providerId="AD" w15:userId="S-1-5-21-SENTINEL"/></w15:person></w15:people>',
+        )
+        archive.writestr("word/media/image1.jpeg", jpeg_with_gps())
+        archive.writestr(
+            "xl/workbook.xml",
+            '<workbook><x15ac:absPath url="C:\\Users\\SENTINEL-WINUSER\\Desktop\\" '
+            'xmlns:x15ac="x"/></workbook>',
+        )
+    return out.getvalue()
+
+
+def test_office_documents_lose_their_authors_and_embedded_photo_metadata():
+    cleaned = files.clean(_docx_with_authors(), max_pixels=10_000_000).data
+    with zipfile.ZipFile(io.BytesIO(cleaned)) as archive:
+        text = b"".join(archive.read(n) for n in archive.namelist() if not n.endswith(".jpeg"))
+        photo = Image.open(io.BytesIO(archive.read("word/media/image1.jpeg")))
+        document = archive.read("word/document.xml").decode()
+    assert b"SENTINEL" not in text
+    assert not photo.getexif()
+    assert "เพิ่ม" in document  # the words the reporter chose to send stay
+
+
+def test_pdf_annotations_lose_their_author():
+    from pypdf import PdfWriter
+    from pypdf.annotations import FreeText
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    note = FreeText(text="หมายเหตุ", rect=(10, 10, 100, 50))
+    note[NameObject("/T")] = TextStringObject("SENTINEL-ANNOTATOR")
+    writer.add_annotation(page_number=0, annotation=note)
+    out = io.BytesIO()
+    writer.write(out)
+    cleaned = files.clean(out.getvalue(), max_pixels=10_000_000).data
+    assert b"SENTINEL-ANNOTATOR" not in cleaned
+    assert PdfReader(io.BytesIO(cleaned)).pages[0]["/Annots"]
