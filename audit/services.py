@@ -10,6 +10,7 @@ from django.utils import timezone
 from audit.lib.chain import GENESIS, ChainRow, chain_hash, validate_details
 from audit.lib.checkpoints import checkpoint_sign
 from audit.models import Action, Checkpoint, Event
+from cases.lib.timing import coarse_now
 from cases.models import Organisation
 from hotline.keyring import keyring
 
@@ -41,11 +42,13 @@ def event_record(
     organisation: Organisation | None = None,
     target: models.Model | None = None,
     details: dict[str, Any] | None = None,
+    coarse: bool = False,
 ) -> Event:
     """Append one event to the chain, inside the caller's transaction when there is one.
 
     `details` is small JSON that must never hold case content or anything that identifies
-    a reporter (no IP, no user agent, nothing they typed).
+    a reporter (no IP, no user agent, nothing they typed). `coarse` keeps the time to the hour,
+    for events a reporter's own action causes (see cases.lib.timing).
     """
     action = Action(action)  # an unknown action is a bug: refuse it before writing
     details = details or {}
@@ -56,7 +59,7 @@ def event_record(
         last_seq, prev_hash = _head()
         row = ChainRow(
             seq=last_seq + 1,
-            created=timezone.now(),
+            created=coarse_now() if coarse else timezone.now(),
             actor_id=actor_id,
             action=str(action),
             organisation_id=organisation.pk if organisation is not None else None,

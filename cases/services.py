@@ -15,6 +15,7 @@ from audit.models import Action
 from audit.services import event_record
 from cases import crypto
 from cases.deadlines import due_dates
+from cases.lib.timing import coarse_now
 from cases.models import (
     Attachment,
     AuthorSide,
@@ -148,6 +149,7 @@ def case_create(
             organisation=organisation,
             target=case,
             details={"kind": kind, "channel": channel},
+            coarse=actor is None,  # filed by the reporter themselves
         )
     return NewCase(case=case, key=key, receipt=receipt)
 
@@ -198,6 +200,8 @@ def message_add(
     author: User | None = None,
 ) -> Message:
     message = Message(case=case, author_side=side, author=author, visibility=visibility)
+    if side == AuthorSide.REPORTER:
+        message.created = coarse_now()
     message.body_ct = crypto.text_encrypt(
         key, body, case_id=str(case.uid), field=f"message:{message.uid}"
     )

@@ -191,6 +191,7 @@ def case_transition(
             organisation=case.organisation,
             target=case,
             details={"transition": name, "from": source, "to": case.state, "by": _by(actor)},
+            coarse=actor == REPORTER,
         )
     return case
 

@@ -165,7 +165,10 @@ def retaliation_submit(
         )
         _attachments_add(written, case=new.case, key=new.key, attachments=attachments)
         event_record(
-            action=Action.RETALIATION_REPORTED, organisation=case.organisation, target=new.case
+            action=Action.RETALIATION_REPORTED,
+            organisation=case.organisation,
+            target=new.case,
+            coarse=True,
         )
     return new
 
@@ -184,6 +187,7 @@ def reporter_reply(
             organisation=case.organisation,
             target=case,
             details={"side": "reporter", "files": len(attachments)},
+            coarse=True,
         )
         if "follow_up" in transitions_open_to(case, "reporter"):
             # An answered (or closed) question is open again once the reporter asks more.
@@ -204,7 +208,9 @@ def rating_give(*, case: Case, key: bytes, score: int, comment: str) -> Rating |
                 key, comment, case_id=str(locked.uid), field="rating.comment"
             ),
         )
-        event_record(action=Action.RATING_GIVEN, organisation=locked.organisation, target=locked)
+        event_record(
+            action=Action.RATING_GIVEN, organisation=locked.organisation, target=locked, coarse=True
+        )
     return rating
 
 
@@ -214,5 +220,10 @@ def reporter_identity_disclose(*, case: Case, identity: dict[str, str]) -> Ident
         if Identity.objects.select_for_update().filter(case=case).exists():
             return None
         disclosed = identity_add(case=case, identity=identity)
-        event_record(action=Action.IDENTITY_DISCLOSED, organisation=case.organisation, target=case)
+        event_record(
+            action=Action.IDENTITY_DISCLOSED,
+            organisation=case.organisation,
+            target=case,
+            coarse=True,
+        )
         return disclosed

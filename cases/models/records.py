@@ -7,8 +7,10 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.lib.timing import coarse_now
 from cases.models.organisations import CaseKind
 from cases.models.workflow import CaseWorkflow
 
@@ -38,7 +40,7 @@ class Case(CaseWorkflow):
         related_name="cases",
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    created = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+    created = models.DateTimeField(_("received"), default=coarse_now, db_index=True)
     is_anonymous = models.BooleanField(_("anonymous"), default=True)
     is_retaliation = models.BooleanField(_("retaliation report"), default=False)
     related_case = models.ForeignKey(
@@ -127,13 +129,13 @@ class Message(models.Model):
         related_name="+",
     )
     visibility = models.CharField(max_length=10, choices=Visibility.choices)
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(default=timezone.now)
     body_ct = models.BinaryField()
 
     class Meta:
         verbose_name = _("message")
         verbose_name_plural = _("messages")
-        ordering = ["created", "pk"]
+        ordering = ["pk"]  # insertion order: reporter times are coarse (cases.lib.timing)
         constraints = [
             models.CheckConstraint(
                 condition=~Q(author_side="reporter") | Q(visibility="shared"),
@@ -151,7 +153,7 @@ class Attachment(models.Model):
     message = models.ForeignKey(
         Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
     )
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(default=coarse_now)
     # File name and media type, encrypted together; the body is an encrypted file on disk
     # under a random name.
     meta_ct = models.BinaryField()

@@ -108,3 +108,37 @@ def test_reporter_actions_are_audited_without_content(tree):
     assert {Action.MESSAGE_ADDED, Action.IDENTITY_DISCLOSED} <= actions
     details = str(list(Event.objects.values_list("details", flat=True)))
     assert "ข้อมูลเพิ่มเติมลับ" not in details and "นายผู้แจ้ง" not in details
+
+
+def test_what_a_reporter_does_is_timed_to_the_hour_only(tree, media):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from audit.models import Action, Event
+    from cases.models import Message
+
+    moment = datetime(2026, 12, 2, 14, 37, 21, 123456, tzinfo=ZoneInfo("Asia/Bangkok"))
+    with time_machine.travel(moment, tick=False):
+        receipt = file_and_keep_receipt(
+            Client(),
+            f"/o/{tree.municipality.code}/report/",
+            report_data(tree, attachments=upload("note.txt", "หลักฐาน".encode())),
+        )
+        client = Client()
+        open_case(client, receipt)
+        client.post("/case/reply/", {"body": "เพิ่มเติม"})
+    case = Case.objects.get()
+    stamps = [
+        case.created,
+        *Attachment.objects.values_list("created", flat=True),
+        *Message.objects.filter(author_side="reporter").values_list("created", flat=True),
+        *Event.objects.filter(action__in=[Action.CASE_CREATED, Action.MESSAGE_ADDED]).values_list(
+            "created", flat=True
+        ),
+    ]
+    assert len(stamps) >= 5
+    for stamp in stamps:
+        assert (stamp.minute, stamp.second, stamp.microsecond) == (0, 0, 0), stamp
+    assert case.due_acknowledge.isoformat() == "2026-12-09"
