@@ -73,6 +73,22 @@ class Case(CaseWorkflow):
                 condition=Q(assignee__isnull=True),
                 name="case_org_unassigned",
             ),
+            # Deadlines still to meet, for the inbox's overdue/due-soon lists and the scan.
+            models.Index(
+                fields=["organisation", "due_acknowledge"],
+                condition=Q(acknowledged_at__isnull=True),
+                name="case_org_ack_open",
+            ),
+            models.Index(
+                fields=["organisation", "due_feedback"],
+                condition=Q(feedback_at__isnull=True),
+                name="case_org_feedback_open",
+            ),
+            models.Index(
+                fields=["organisation", "due_answer"],
+                condition=Q(answered_at__isnull=True),
+                name="case_org_answer_open",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
