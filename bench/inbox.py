@@ -58,7 +58,7 @@ def _build(n: int) -> dict[str, Any]:
     )
     from cases.recovery import recovery_kit_create
     from cases.services import case_create, message_add, wrap_info
-    from cases.staff_keys import staff_key_unlock
+    from cases.staff_keys import staff_key_endorse, staff_key_unlock
     from counselors.models import Role, User
 
     rng = random.Random(6)
@@ -77,6 +77,7 @@ def _build(n: int) -> dict[str, Any]:
         user.set_password(PASSWORD)
         user.save()
         staff_key_unlock(user=user, password=PASSWORD)
+        staff_key_endorse(user=user, via="bench")  # as the ethics committee would
         TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
         staff[role] = user
     supervisor, counselor = staff[Role.SUPERVISOR], staff[Role.COUNSELOR]
@@ -216,6 +217,12 @@ def _worker(n: int, requests: int) -> None:
 
     call_command("migrate", verbosity=0)
     built = _build(n)
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # What autovacuum does soon after a real load: without statistics the planner guesses.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     supervisor, counselor = _client("supervisor"), _client("counselor")
     case_url = f"/staff/cases/{built['case_id']}/"
     rows = [

@@ -58,7 +58,7 @@ def setup_django(var: Path) -> None:
 def seed() -> tuple[str, int]:
     from cases.models import CaseKind, Category, Organisation, OrganisationType
     from cases.recovery import recovery_kit_create
-    from cases.staff_keys import staff_key_unlock
+    from cases.staff_keys import staff_key_endorse, staff_key_unlock
     from counselors.models import Role, User
 
     org = Organisation.objects.create(
@@ -70,6 +70,7 @@ def seed() -> tuple[str, int]:
         user.set_password("benchmark password 2569")
         user.save()
         staff_key_unlock(user=user, password="benchmark password 2569")
+        staff_key_endorse(user=user, via="bench")  # as the ethics committee would
     category = Category.objects.create(
         kind=CaseKind.REPORT, code="bribery", label_th="สินบน", label_en="Bribery"
     )
