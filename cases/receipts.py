@@ -7,14 +7,18 @@ offline; with it, each guess of a 16-digit secret still costs an Argon2id deriva
 """
 
 import dataclasses
+import uuid
+from dataclasses import dataclass
 
 from cases import crypto
 from cases.models import Case
 from hotline.keyring import keyring
 
+RECEIPT_ATTEMPTS = 5
 
-def _aad(case: Case) -> bytes:
-    return f"receipt:{case.uid}".encode()
+
+def _aad(case_uid: uuid.UUID) -> bytes:
+    return f"receipt:{case_uid}".encode()
 
 
 def receipt_lookup_hash(receipt: crypto.Receipt, kid: str | None = None) -> str:
@@ -23,12 +27,42 @@ def receipt_lookup_hash(receipt: crypto.Receipt, kid: str | None = None) -> str:
     return f"{key.kid}:{crypto.mac(key.secret, ('receipt-lookup:' + receipt.lookup).encode())}"
 
 
-def receipt_seal(case: Case, receipt: crypto.Receipt, case_key: bytes) -> None:
+@dataclass(frozen=True)
+class SealedReceipt:
+    """A new case's identity, key and receipt, made before its row: the Argon2id derivation
+    takes a quarter of a second and must not run inside a transaction (on SQLite it would hold
+    the write lock; on PostgreSQL it would stretch the audit chain's lock)."""
+
+    case_uid: uuid.UUID
+    case_key: bytes
+    receipt: crypto.Receipt
+    lookup: str
+    salt: bytes
+    wrap: bytes
+    kdf: dict[str, int]
+
+
+def receipt_seal() -> SealedReceipt:
+    case_uid, case_key = uuid.uuid4(), crypto.case_key_new()
+    for _ in range(RECEIPT_ATTEMPTS):
+        receipt = crypto.receipt_new()
+        lookup = receipt_lookup_hash(receipt)
+        if not Case.objects.filter(receipt_lookup=lookup).exists():
+            break
+    else:  # 10^7 lookup parts: practically never
+        raise RuntimeError("could not draw an unused receipt")
     params = crypto.argon2_params()
-    case.receipt_salt = crypto.salt_new()
-    case.receipt_kdf = dataclasses.asdict(params)
-    wrapping = crypto.argon2id(receipt.secret.encode(), case.receipt_salt, params)
-    case.receipt_wrap = crypto.seal(wrapping, case_key, aad=_aad(case))
+    salt = crypto.salt_new()
+    wrapping = crypto.argon2id(receipt.secret.encode(), salt, params)
+    return SealedReceipt(
+        case_uid=case_uid,
+        case_key=case_key,
+        receipt=receipt,
+        lookup=lookup,
+        salt=salt,
+        wrap=crypto.seal(wrapping, case_key, aad=_aad(case_uid)),
+        kdf=dataclasses.asdict(params),
+    )
 
 
 def receipt_open(text: str) -> tuple[Case, bytes] | None:
@@ -46,6 +80,6 @@ def receipt_open(text: str) -> tuple[Case, bytes] | None:
     try:
         params = crypto.Argon2Params(**case.receipt_kdf)
         wrapping = crypto.argon2id(receipt.secret.encode(), bytes(case.receipt_salt), params)
-        return case, crypto.unseal(wrapping, bytes(case.receipt_wrap), aad=_aad(case))
+        return case, crypto.unseal(wrapping, bytes(case.receipt_wrap), aad=_aad(case.uid))
     except crypto.CryptoError:
         return None

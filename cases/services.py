@@ -33,10 +33,8 @@ from cases.models import (
     Visibility,
     WrapPurpose,
 )
-from cases.receipts import receipt_lookup_hash, receipt_seal
+from cases.receipts import SealedReceipt, receipt_seal
 from counselors.models import Role, User
-
-RECEIPT_ATTEMPTS = 5
 
 
 class CaseUnreadable(Exception):
@@ -107,8 +105,12 @@ def case_create(
     related_case: Case | None = None,
     excluded: Iterable[User] = (),
     actor: User | None = None,
+    sealed: SealedReceipt | None = None,
 ) -> NewCase:
     """Store a new question or report, encrypted, and the reporter's receipt for it.
+
+    Pass `sealed` (from cases.receipts.receipt_seal, called before any transaction) when the
+    caller wraps this in a transaction of its own.
 
     The case key is wrapped to the organisation's supervisors (who assign it) and its recovery
     key, never to anyone in `excluded` (people the report names). A disclosed identity gets a
@@ -119,9 +121,15 @@ def case_create(
     supervisors = _staff_keys(organisation, Role.SUPERVISOR, excluded)
     if recovery is None and not supervisors:
         raise CaseUnreadable(organisation.code)
-    key = crypto.case_key_new()
+    sealed = sealed or receipt_seal()
+    key = sealed.case_key
     with transaction.atomic():
         case = Case(
+            uid=sealed.case_uid,
+            receipt_lookup=sealed.lookup,
+            receipt_salt=sealed.salt,
+            receipt_wrap=sealed.wrap,
+            receipt_kdf=sealed.kdf,
             kind=kind,
             organisation=organisation,
             category=category,
@@ -135,7 +143,6 @@ def case_create(
         case.body_ct = crypto.text_encrypt(
             key, json.dumps(body, ensure_ascii=False), case_id=uid, field="case.body"
         )
-        receipt = _receipt_attach(case, key)
         for name, due in due_dates(case, received=timezone.localdate()).items():
             setattr(case, name, due)
         case.save()
@@ -151,18 +158,7 @@ def case_create(
             details={"kind": kind, "channel": channel},
             coarse=actor is None,  # filed by the reporter themselves
         )
-    return NewCase(case=case, key=key, receipt=receipt)
-
-
-def _receipt_attach(case: Case, key: bytes) -> crypto.Receipt:
-    for _ in range(RECEIPT_ATTEMPTS):
-        receipt = crypto.receipt_new()
-        lookup = receipt_lookup_hash(receipt)
-        if not Case.objects.filter(receipt_lookup=lookup).exists():
-            case.receipt_lookup = lookup
-            receipt_seal(case, receipt, key)
-            return receipt
-    raise RuntimeError("could not draw an unused receipt")  # 10^7 lookups: practically never
+    return NewCase(case=case, key=key, receipt=sealed.receipt)
 
 
 def identity_add(

@@ -16,6 +16,7 @@ from cases.models import (
     Message,
     Visibility,
 )
+from cases.receipts import receipt_seal
 from cases.services import NewCase, case_create, message_add
 from counselors.models import ConflictDeclaration, Role, User
 
@@ -108,8 +109,10 @@ def case_file_for_caller(
         raise WorkspaceRefused(_("Choose how the caller reached you."))
     if category.kind != kind or not category.is_active:
         raise WorkspaceRefused(_("Choose a category of this kind."))
+    sealed = receipt_seal()  # the slow Argon2id, before the transaction
     with transaction.atomic():
         new = case_create(
+            sealed=sealed,
             kind=kind,
             organisation=user.organisation,
             category=category,

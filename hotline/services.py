@@ -27,6 +27,7 @@ from cases.models import (
     State,
     Visibility,
 )
+from cases.receipts import receipt_seal
 from cases.services import NewCase, attachment_add, case_create, identity_add, message_add
 from cases.workflow import case_transition, transitions_open_to
 from counselors.models import User
@@ -124,8 +125,10 @@ def report_submit(
         body["named_staff"] = ", ".join(u.get_full_name() or u.username for u in excluded)
     if target != organisation:
         body["about_organisation"] = f"{organisation.name_th} ({organisation.code})"
+    sealed = receipt_seal()  # the slow Argon2id, before the transaction
     with _files_removed_on_failure() as written, transaction.atomic():
         new = case_create(
+            sealed=sealed,
             kind=CaseKind.REPORT,
             organisation=target,
             category=category,
@@ -148,8 +151,10 @@ def retaliation_submit(
 ) -> NewCase:
     """A new report, with its own receipt, about retaliation for an earlier case; it goes to
     the same organisation as the earlier case and is linked to it."""
+    sealed = receipt_seal()  # the slow Argon2id, before the transaction
     with _files_removed_on_failure() as written, transaction.atomic():
         new = case_create(
+            sealed=sealed,
             kind=CaseKind.REPORT,
             organisation=case.organisation,
             category=category,
