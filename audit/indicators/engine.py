@@ -145,6 +145,26 @@ def _common_groups(rows: QuerySet, tally: Tally) -> None:
         }
 
 
+def _outcome_counts(
+    n: Any, *, report: Q, concluded: Q, substantiated: Q, anonymous: Q, named: Q, retaliation: Q
+) -> dict[str, Any]:
+    """The outcome tallies that live cases and imported registers count the same way."""
+    return {
+        "concluded": n(report & concluded),
+        "substantiated": n(report & substantiated),
+        "concluded_anonymous": n(report & concluded & anonymous),
+        "substantiated_anonymous": n(report & substantiated & anonymous),
+        "concluded_named": n(report & concluded & named),
+        "substantiated_named": n(report & substantiated & named),
+        "retaliation": n(retaliation),
+        "retaliation_concluded": n(retaliation & concluded),
+        "retaliation_substantiated": n(retaliation & substantiated),
+        "substantiated_corruption": n(report & substantiated & Q(category__is_corruption=True)),
+        "recovering": n(Q(amount_recovered__gt=0)),
+        "amount": Sum("amount_recovered"),
+    }
+
+
 def live_tally(scope: Scope) -> Tally:
     """Tally the live cases received in the scope's fiscal year."""
     fy, ref = scope.fiscal_year, scope.reference
@@ -185,18 +205,15 @@ def live_tally(scope: Scope) -> Tally:
         investigated=n(report & Q(state__in=INVESTIGATED)),
         referred=n(report & Q(state=State.REFERRED)),
         rejected=n(report & Q(state=State.REJECTED)),
-        concluded=n(report & concluded),
-        substantiated=n(report & substantiated),
-        concluded_anonymous=n(report & concluded & anonymous),
-        substantiated_anonymous=n(report & substantiated & anonymous),
-        concluded_named=n(report & concluded & named),
-        substantiated_named=n(report & substantiated & named),
-        retaliation=n(retaliation),
-        retaliation_concluded=n(retaliation & concluded),
-        retaliation_substantiated=n(retaliation & substantiated),
-        substantiated_corruption=n(report & substantiated & Q(category__is_corruption=True)),
-        recovering=n(Q(amount_recovered__gt=0)),
-        amount=Sum("amount_recovered"),
+        **_outcome_counts(
+            n,
+            report=report,
+            concluded=concluded,
+            substantiated=substantiated,
+            anonymous=anonymous,
+            named=named,
+            retaliation=retaliation,
+        ),
         questions_on_time=n(question & Q(answered_date__lte=F("due_answer"))),
         questions_due=n(
             question
@@ -297,18 +314,15 @@ def historical_tally(scope: Scope) -> Tally:
         investigated=n(report & concluded),
         referred=n(report & ~Q(referred_to="")),
         rejected=n(report & Q(finding=REJECTED)),
-        concluded=n(report & concluded),
-        substantiated=n(report & substantiated),
-        concluded_anonymous=n(report & concluded & anonymous),
-        substantiated_anonymous=n(report & substantiated & anonymous),
-        concluded_named=n(report & concluded & named),
-        substantiated_named=n(report & substantiated & named),
-        retaliation=n(retaliation),
-        retaliation_concluded=n(retaliation & concluded),
-        retaliation_substantiated=n(retaliation & substantiated),
-        substantiated_corruption=n(report & substantiated & Q(category__is_corruption=True)),
-        recovering=n(Q(amount_recovered__gt=0)),
-        amount=Sum("amount_recovered"),
+        **_outcome_counts(
+            n,
+            report=report,
+            concluded=concluded,
+            substantiated=substantiated,
+            anonymous=anonymous,
+            named=named,
+            retaliation=retaliation,
+        ),
     )
     tally = Tally(amount=Decimal(counts.pop("amount") or 0))
     tally.counts = {key: _int(value) for key, value in counts.items()}
