@@ -22,7 +22,7 @@ from cases.models import (
     WrapPurpose,
 )
 from cases.notifications import notification_queue
-from cases.selectors import case_key_for_user
+from cases.selectors import case_key_for_user, case_supervisors
 from cases.services import message_add, wrap_info
 from counselors.models import Role, User
 
@@ -126,10 +126,7 @@ def case_decline(
         case.assignee = None
         if conflict:
             CaseExclusion.objects.get_or_create(case=case, user=counselor)
-        supervisors = User.objects.filter(
-            organisation_id=case.organisation_id, role=Role.SUPERVISOR, is_active=True
-        ).exclude(pk__in=case.exclusions.values("user_id"))
-        for supervisor in supervisors:
+        for supervisor in case_supervisors(case):
             notification_queue(recipient=supervisor, case=case)
         event_record(
             action=Action.CASE_DECLINED,

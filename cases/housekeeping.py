@@ -25,8 +25,8 @@ from cases.models import (
     State,
 )
 from cases.notifications import notification_queue
+from cases.selectors import case_supervisors
 from cases.workflow import TransitionRefused, case_transition
-from counselors.models import Role, User
 
 FINISHED = (State.CLOSED, State.REJECTED, State.REFERRED)
 REMINDER_HORIZON_DAYS = 31
@@ -38,15 +38,6 @@ def _policies() -> dict[int, DeadlinePolicy]:
 
 def _policy(cache: dict[int, DeadlinePolicy], organisation: Organisation) -> DeadlinePolicy:
     return cache.get(organisation.pk) or policy_for(organisation)
-
-
-def _supervisors(case: Case) -> list[User]:
-    # Never the supervisors the report names: even a content-free e-mail would tell them.
-    return list(
-        User.objects.filter(
-            organisation=case.organisation, role=Role.SUPERVISOR, is_active=True
-        ).exclude(pk__in=case.exclusions.values("user_id"))
-    )
 
 
 def deadlines_scan() -> int:
@@ -67,9 +58,13 @@ def deadlines_scan() -> int:
             continue
         field, due = deadline
         if due < today:
-            kind, recipients, action = Reminder.Kind.ESCALATE, _supervisors(case), Action.ESCALATED
+            kind, recipients, action = (
+                Reminder.Kind.ESCALATE,
+                list(case_supervisors(case)),
+                Action.ESCALATED,
+            )
         elif (due - today).days <= _policy(policies, case.organisation).reminder_days:
-            recipients = [case.assignee] if case.assignee else _supervisors(case)
+            recipients = [case.assignee] if case.assignee else list(case_supervisors(case))
             kind, action = Reminder.Kind.REMIND, Action.REMINDER_SENT
         else:
             continue

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cases.lib.titles import title_from
 from cases.models import (
     ActionType,
     CaseKind,
@@ -296,8 +297,7 @@ class IntakeForm(forms.Form):
         return {k: v for k, v in body.items() if v}
 
     def title(self) -> str:
-        text: str = self.cleaned_data["text"]
-        return next((line.strip() for line in text.splitlines() if line.strip()), "")[:80]
+        return title_from(self.cleaned_data["text"])
 
     def identity(self) -> dict[str, str] | None:
         name = self.cleaned_data["identity_name"].strip()

@@ -13,6 +13,7 @@ from django.db import transaction
 from audit.models import Action
 from audit.services import event_record
 from cases import crypto
+from cases.lib.titles import title_from
 from cases.models import (
     Attachment,
     AuthorSide,
@@ -33,12 +34,6 @@ from cases.workflow import case_transition, transitions_open_to
 from counselors.models import User
 from hotline.lib.files import CleanAttachment
 from hotline.models import Rating
-
-
-def title_from(text: str) -> str:
-    """A case title from the first line the reporter wrote (the title is encrypted too)."""
-    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    return first[:80]
 
 
 @contextmanager
