@@ -6,10 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.views.decorators.http import require_GET
 
 from cases.models import Channel, State
-from counselors.inbox import InboxFilters, inbox_page
+from counselors.inbox import COUNT_LIMIT, Cursor, InboxFilters, inbox_page
 from counselors.keysession import private_key_from_request
 from counselors.models import Role
 from counselors.views.common import roles_only, staff_of
@@ -34,11 +35,11 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
             deadline=data["deadline"],
             scope=data["scope"],
         )
-    page, rows = inbox_page(
+    page = inbox_page(
         user=user,
         private=private_key_from_request(request),
         filters=filters,
-        page_number=request.GET.get("page"),
+        cursor=Cursor.from_query(request.GET.get("after"), request.GET.get("before")),
     )
     # Labels and dates are worked out once per row here: the template only prints them, which
     # keeps a page of 50 cheap to render.
@@ -68,15 +69,17 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
             if row.case.assignee
             else "",
         }
-        for row in rows
+        for row in page.rows
     ]
     query = request.GET.copy()
-    query.pop("page", None)
+    for cursor in ("after", "before"):
+        query.pop(cursor, None)
     context = {
         "form": form,
         "page": page,
         "rows": lines,
         "query": query.urlencode(),
         "is_supervisor": is_supervisor,
+        "count_limit": number_format(COUNT_LIMIT, force_grouping=True),
     }
     return render(request, "counselors/inbox.html", context)
