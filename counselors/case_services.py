@@ -1,6 +1,8 @@
 """Writes of the staff workspace on a case: declarations, replies, filing for a caller, and
 the audit events of reading. Content goes in only through cases.services (encrypted)."""
 
+from collections.abc import Sequence
+
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +19,7 @@ from cases.models import (
     Visibility,
 )
 from cases.receipts import receipt_seal
+from cases.routing import report_route
 from cases.services import NewCase, case_create, message_add
 from counselors.models import ConflictDeclaration, Role, User
 
@@ -100,11 +103,26 @@ def case_file_for_caller(
     title: str,
     body: dict[str, str],
     identity: dict[str, str] | None = None,
+    executive_involved: bool = False,
+    excluded: Sequence[User] = (),
 ) -> NewCase:
     """A question or report a counselor takes down by telephone, in person or from a letter,
-    for their own organisation. The caller gets the receipt read out once."""
+    for their own organisation, routed away from the people it names as a web report is. The
+    caller gets the receipt read out once."""
     if user.role not in (Role.COUNSELOR, Role.SUPERVISOR) or user.organisation is None:
         raise WorkspaceRefused(_("Only counselors and supervisors can file a case for a caller."))
+    if (executive_involved or excluded) and kind != CaseKind.REPORT:
+        raise WorkspaceRefused(_("Only a report can name people who are involved."))
+    if any(u.organisation_id != user.organisation_id for u in excluded):
+        raise WorkspaceRefused(_("Name only counselors of your own organisation."))
+    organisation = user.organisation
+    if kind == CaseKind.REPORT:
+        organisation, body = report_route(
+            organisation=organisation,
+            body=body,
+            executive_involved=executive_involved,
+            excluded=excluded,
+        )
     if channel not in STAFF_CHANNELS:
         raise WorkspaceRefused(_("Choose how the caller reached you."))
     if category.kind != kind or not category.is_active:
@@ -114,12 +132,13 @@ def case_file_for_caller(
         new = case_create(
             sealed=sealed,
             kind=kind,
-            organisation=user.organisation,
+            organisation=organisation,
             category=category,
             channel=channel,
             title=title,
             body=body,
             identity=identity,
+            excluded=excluded,
             actor=user,
         )
         event_record(

@@ -1,7 +1,7 @@
 """Forms of the staff workspace. Each transition gets its own small form with the fields its
 outcome needs, and every form that changes a case carries the version the page showed."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,7 @@ from cases.models import (
     Category,
     Channel,
     Finding,
+    Organisation,
     Penalty,
     ReferralTarget,
     RejectionReason,
@@ -22,6 +23,8 @@ from cases.models import (
 from counselors.case_services import STAFF_CHANNELS, ReplyKind
 from counselors.inbox import Deadline, Scope
 from counselors.models import User
+from hotline.forms import InvolvedStaffMixin, StaffField
+from hotline.selectors import nameable_staff
 
 TEXT_MAX = 20_000
 REASON_MAX = 2_000
@@ -245,7 +248,7 @@ class IdentityRequestForm(_OwnIds):
     )
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(InvolvedStaffMixin):
     kind = forms.ChoiceField(label=_("Kind"), choices=CaseKind.choices, widget=forms.RadioSelect)
     channel = forms.ChoiceField(
         label=_("How did the caller reach you?"),
@@ -273,6 +276,18 @@ class IntakeForm(forms.Form):
         max_length=REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    executive_involved = forms.BooleanField(
+        label=_("The caller says the head of this organisation is involved (reports)"),
+        help_text=_("The report then goes to the parent organisation."),
+        required=False,
+    )
+    named_staff = StaffField(
+        label=_("The caller says these counselors of the organisation are involved (reports)"),
+        help_text=_("They will never be offered the report; it goes to the parent organisation."),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     identity_name = forms.CharField(
         label=_("Caller's name, if they want to give it"), required=False, max_length=200
     )
@@ -282,11 +297,18 @@ class IntakeForm(forms.Form):
         max_length=200,
     )
 
+    def __init__(self, *args: Any, organisation: Organisation | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if organisation is not None:
+            cast(StaffField, self.fields["named_staff"]).queryset = nameable_staff(organisation)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         category = data.get("category")
         if category is not None and data.get("kind") and category.kind != data["kind"]:
             self.add_error("category", _("Choose a category of this kind."))
+        if data.get("kind") == CaseKind.QUESTION and self.names_the_powerful:
+            self.add_error("named_staff", _("Only a report can name people who are involved."))
         return data
 
     def body(self) -> dict[str, str]:

@@ -190,6 +190,18 @@ class StaffField(forms.ModelMultipleChoiceField):
         return obj.get_full_name() or obj.username
 
 
+class InvolvedStaffMixin(forms.Form):
+    """A report may say the head of the organisation (`executive_involved`) or some of its
+    counselors (`named_staff`) are involved: the report is then kept away from them."""
+
+    @property
+    def names_the_powerful(self) -> bool:
+        return bool(self.cleaned_data.get("executive_involved") or self.excluded())
+
+    def excluded(self) -> list[User]:
+        return list(self.cleaned_data.get("named_staff") or [])
+
+
 def _category_field(kind: CaseKind, label: Any) -> CategoryField:
     return CategoryField(
         queryset=categories_of(kind), label=label, widget=forms.RadioSelect, empty_label=None
@@ -245,7 +257,9 @@ class ReportFieldsMixin(forms.Form):
         return {f: data[f] for f in fields if data.get(f)}
 
 
-class ReportForm(HoneypotMixin, IdentityFieldsMixin, AttachmentsMixin, ReportFieldsMixin):
+class ReportForm(
+    HoneypotMixin, IdentityFieldsMixin, AttachmentsMixin, InvolvedStaffMixin, ReportFieldsMixin
+):
     category = _category_field(CaseKind.REPORT, _("What kind of wrongdoing?"))
     how_known = forms.ChoiceField(
         label=_("How do you know?"), choices=HOW_KNOWN, widget=forms.RadioSelect, required=False
@@ -283,13 +297,6 @@ class ReportForm(HoneypotMixin, IdentityFieldsMixin, AttachmentsMixin, ReportFie
 
     def body(self) -> dict[str, str]:
         return self.report_body()
-
-    @property
-    def names_the_powerful(self) -> bool:
-        return bool(self.cleaned_data.get("executive_involved") or self.excluded())
-
-    def excluded(self) -> list[User]:
-        return list(self.cleaned_data.get("named_staff") or [])
 
 
 class RetaliationForm(HoneypotMixin, AttachmentsMixin, ReportFieldsMixin):

@@ -29,6 +29,7 @@ from cases.models import (
     Visibility,
 )
 from cases.receipts import receipt_seal
+from cases.routing import report_route
 from cases.services import NewCase, attachment_add, case_create, identity_add, message_add
 from cases.workflow import case_transition, transitions_open_to
 from counselors.models import User
@@ -87,18 +88,6 @@ def question_submit(
     )
 
 
-def report_route(
-    *, organisation: Organisation, executive_involved: bool, excluded: Sequence[User]
-) -> Organisation:
-    """Where a report goes: to the parent organisation when it names the head of the
-    organisation or one of its counselors (DESIGN §1), else to the organisation itself."""
-    if (executive_involved or excluded) and organisation.parent_id is not None:
-        parent = organisation.parent
-        assert parent is not None
-        return parent
-    return organisation
-
-
 def report_submit(
     *,
     organisation: Organisation,
@@ -110,16 +99,12 @@ def report_submit(
     excluded: Sequence[User] = (),
 ) -> NewCase:
     """Store a report and its files, routed away from the people it names."""
-    target = report_route(
-        organisation=organisation, executive_involved=executive_involved, excluded=excluded
+    target, body = report_route(
+        organisation=organisation,
+        body=body,
+        executive_involved=executive_involved,
+        excluded=excluded,
     )
-    body = dict(body)
-    if executive_involved:
-        body["executive_involved"] = "yes"
-    if excluded:
-        body["named_staff"] = ", ".join(u.get_full_name() or u.username for u in excluded)
-    if target != organisation:
-        body["about_organisation"] = f"{organisation.name_th} ({organisation.code})"
     sealed = receipt_seal()  # the slow Argon2id, before the transaction
     with _files_removed_on_failure() as written, transaction.atomic():
         new = case_create(

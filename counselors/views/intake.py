@@ -14,7 +14,7 @@ from counselors.workspace_forms import IntakeForm
 @require_http_methods(["GET", "POST"])
 def intake_view(request: HttpRequest) -> HttpResponse:
     user = staff_of(request)
-    form = IntakeForm(request.POST or None)
+    form = IntakeForm(request.POST or None, organisation=user.organisation)
     if request.method == "POST" and form.is_valid():
         try:
             new = case_file_for_caller(
@@ -25,6 +25,8 @@ def intake_view(request: HttpRequest) -> HttpResponse:
                 title=form.title(),
                 body=form.body(),
                 identity=form.identity(),
+                executive_involved=form.cleaned_data["executive_involved"],
+                excluded=form.excluded(),
             )
         except WorkspaceRefused as refused:
             form.add_error(None, str(refused))
@@ -33,6 +35,12 @@ def intake_view(request: HttpRequest) -> HttpResponse:
             return render(
                 request,
                 "counselors/intake_receipt.html",
-                {"case": new.case, "receipt": new.receipt.display},
+                {
+                    "case": new.case,
+                    "receipt": new.receipt.display,
+                    "routed_to": new.case.organisation
+                    if new.case.organisation_id != user.organisation_id
+                    else None,
+                },
             )
     return render(request, "counselors/intake.html", {"form": form})

@@ -3,11 +3,16 @@
 import pytest
 
 from audit.models import Action, Event
-from cases.models import Case, CaseKind, Channel, Identity
+from cases.models import Case, CaseExclusion, CaseKeyWrap, CaseKind, Channel, Identity
 from cases.receipts import receipt_open
-from cases.selectors import case_content
+from cases.selectors import case_content, case_key_for_user
+from cases.staff_keys import staff_key_endorse, staff_key_unlock
+from counselors.case_services import WorkspaceRefused, case_file_for_caller
+from counselors.inbox import InboxFilters, inbox_queryset
+from counselors.models import Role
+from tests.cases.factories import organisation_with_kit
 from tests.conftest import signed_in_client
-from tests.factories import CategoryFactory
+from tests.factories import PASSWORD, CategoryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +51,6 @@ def test_a_counselor_files_a_report_by_phone_and_reads_the_receipt_once(team):
     created = Event.objects.get(action=Action.CASE_CREATED)
     assert created.actor == team.counselor
     # The supervisor, as for any new case, holds the key.
-    from cases.selectors import case_key_for_user
-
     key = case_key_for_user(case=case, user=team.supervisor, private=team.key(team.supervisor))
     content = case_content(case=case, key=key)
     assert content.title == "เจ้าหน้าที่เรียกรับเงินค่าใบอนุญาต"
@@ -67,3 +70,66 @@ def test_the_category_must_fit_the_kind_and_the_channel_be_offline(team):
 @pytest.mark.parametrize("who", ["custodian", "auditor", "administrator"])
 def test_only_counselors_and_supervisors_file(team, who):
     assert signed_in_client(getattr(team, who)).get("/en/staff/cases/new/").status_code == 404
+
+
+def _phone_report(team, **extra):
+    category = CategoryFactory(kind=CaseKind.REPORT)
+    data = {"kind": "report", "channel": "phone", "category": category.pk, "text": "รับสินบน"}
+    return signed_in_client(team.counselor).post("/en/staff/cases/new/", data | extra)
+
+
+def test_a_report_naming_a_counselor_is_kept_from_them_and_goes_up(team, make_staff):
+    parent, _ = organisation_with_kit()
+    team.organisation.parent = parent
+    team.organisation.save()
+    parent_supervisor = make_staff(Role.SUPERVISOR, organisation=parent)
+    parent_key = staff_key_unlock(user=parent_supervisor, password=PASSWORD).private
+    staff_key_endorse(user=parent_supervisor, via="test")
+    response = _phone_report(team, named_staff=[team.other_counselor.pk])
+    case = Case.objects.get()
+    assert case.organisation == parent
+    assert set(CaseExclusion.objects.filter(case=case).values_list("user", flat=True)) == {
+        team.other_counselor.pk
+    }
+    assert not CaseKeyWrap.objects.filter(case=case, user__organisation=team.organisation)
+    assert "went to" in response.content.decode()
+    assert case.pk not in {c.pk for c in inbox_queryset(team.other_counselor, InboxFilters())}
+    key = case_key_for_user(case=case, user=parent_supervisor, private=parent_key)
+    body = case_content(case=case, key=key).body
+    assert body["named_staff"] == "Other Counsel"
+    assert body["about_organisation"].endswith(f"({team.organisation.code})")
+
+
+def test_without_a_parent_the_named_counselor_is_still_left_out(team):
+    _phone_report(team, named_staff=[team.supervisor.pk], executive_involved="on")
+    case = Case.objects.get()
+    assert case.organisation == team.organisation
+    assert not CaseKeyWrap.objects.filter(case=case, user=team.supervisor).exists()
+    assert CaseExclusion.objects.filter(case=case, user=team.supervisor).exists()
+
+
+def test_a_question_cannot_name_anyone_and_nothing_is_filed(team):
+    category = CategoryFactory(kind=CaseKind.QUESTION)
+    response = _phone_report(
+        team, kind="question", category=category.pk, named_staff=[team.other_counselor.pk]
+    )
+    assert "Only a report can name people who are involved." in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_staff_of_another_organisation_cannot_be_named(team, make_staff):
+    stranger = make_staff(Role.COUNSELOR, organisation=organisation_with_kit()[0])
+    response = _phone_report(team, named_staff=[stranger.pk])
+    assert response.status_code == 200 and "receipt" not in response.context
+    assert not Case.objects.exists()
+    with pytest.raises(WorkspaceRefused):
+        case_file_for_caller(
+            user=team.counselor,
+            kind=CaseKind.REPORT,
+            category=CategoryFactory(kind=CaseKind.REPORT),
+            channel=Channel.PHONE,
+            title="t",
+            body={"what": "t"},
+            excluded=[stranger],
+        )
+    assert not Case.objects.exists()
