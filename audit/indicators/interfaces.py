@@ -19,6 +19,17 @@ def ratings_for(case_ids: QuerySet | Iterable[int]) -> list[int]:
     return list(Rating.objects.filter(case_id__in=case_ids).values_list("score", flat=True))
 
 
+def ratings_by_organisation(case_ids: QuerySet) -> dict[int, list[int]]:
+    """The same ratings, by the rated case's organisation."""
+    from hotline.models import Rating
+
+    ratings: dict[int, list[int]] = {}
+    rows = Rating.objects.filter(case_id__in=case_ids)
+    for organisation_id, score in rows.values_list("case__organisation_id", "score"):
+        ratings.setdefault(organisation_id, []).append(score)
+    return ratings
+
+
 def faq_entries_published(organisation: Organisation, fiscal_year: FiscalYear) -> int:
     """How many FAQ entries of the organisation's subtree were published in the year."""
     from counselors.selectors import faq_entries_published as published

@@ -1,0 +1,73 @@
+"""What the indicators are computed for (a Scope) and from (a Tally: additive counts)."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from audit.lib.fiscal import FiscalYear
+from cases.models import Organisation
+
+
+@dataclass(frozen=True)
+class Scope:
+    organisation: Organisation
+    fiscal_year: FiscalYear
+    category_id: int | None = None
+    channel: str = ""
+    organisation_type: str = ""
+    now: datetime | None = None  # "today", for the current year's open cases and due dates
+
+    @property
+    def reference(self) -> datetime:
+        """The moment the figures describe: the year's end, or now for the current year."""
+        return min(self.now or timezone.now(), self.fiscal_year.end)
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.category_id or self.channel or self.organisation_type)
+
+    def previous_year(self) -> "Scope":
+        return replace(self, fiscal_year=self.fiscal_year.previous)
+
+
+@dataclass
+class Tally:
+    counts: dict[str, int] = field(default_factory=dict)
+    amount: Decimal = Decimal(0)
+    tables: dict[str, dict[str, int]] = field(default_factory=dict)
+    histograms: dict[str, dict[int, int]] = field(default_factory=dict)
+    # organisation id -> {"cases": n, "reports": n} for drill-down and cross-organisation medians
+    per_organisation: dict[int, dict[str, int]] = field(default_factory=dict)
+    distinct_violators: int = 0
+    ratings: list[int] = field(default_factory=list)
+    faq_entries: int = 0
+
+    def __add__(self, other: "Tally") -> "Tally":
+        return tally_sum([self, other])
+
+
+def tally_sum(tallies: Iterable[Tally]) -> Tally:
+    """The sum of many tallies, added in place: thousands of organisations' rows stay linear."""
+    total = Tally()
+    for tally in tallies:
+        _add_into(total.counts, tally.counts)
+        total.amount += tally.amount
+        for name, table in tally.tables.items():
+            _add_into(total.tables.setdefault(name, {}), table)
+        for name, histogram in tally.histograms.items():
+            _add_into(total.histograms.setdefault(name, {}), histogram)
+        for pk, row in tally.per_organisation.items():
+            _add_into(total.per_organisation.setdefault(pk, {}), row)
+        total.distinct_violators += tally.distinct_violators
+        total.ratings.extend(tally.ratings)
+        total.faq_entries += tally.faq_entries
+    return total
+
+
+def _add_into(total: dict[Any, int], part: dict[Any, int]) -> None:
+    for key, value in part.items():
+        total[key] = total.get(key, 0) + value
