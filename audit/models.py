@@ -45,6 +45,7 @@ class Action(models.TextChoices):
     RATING_GIVEN = "case.rated", _("Reporter rated the service")
     FAQ_DRAFTED = "faq.drafted", _("FAQ entry drafted")
     FAQ_PUBLISHED = "faq.published", _("FAQ entry published")
+    FAQ_WITHDRAWN = "faq.withdrawn", _("FAQ entry withdrawn")
     INDICATORS_EXPORTED = "indicators.exported", _("Indicators exported")
     AUDIT_LOG_EXPORTED = "audit.exported", _("Audit log exported")
     AUDIT_LOG_VIEWED = "audit.viewed", _("Audit log viewed")

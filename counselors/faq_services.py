@@ -91,17 +91,24 @@ def faq_draft_create(
     return entry
 
 
+def _entry_for_supervisor(entry_id: int, supervisor: User) -> FaqEntry:
+    entry = FaqEntry.objects.select_for_update().get(pk=entry_id)
+    if not (
+        supervisor.role == Role.SUPERVISOR
+        and supervisor.is_active
+        and supervisor.organisation_id == entry.organisation_id
+    ):
+        raise FaqRefused(_("Only a supervisor of the organisation can publish or withdraw."))
+    return entry
+
+
 def faq_publish(*, entry_id: int, supervisor: User) -> FaqEntry:
     with transaction.atomic():
-        entry = FaqEntry.objects.select_for_update().get(pk=entry_id)
-        if not (
-            supervisor.role == Role.SUPERVISOR
-            and supervisor.is_active
-            and supervisor.organisation_id == entry.organisation_id
-        ):
-            raise FaqRefused(_("Only a supervisor of the organisation can publish."))
+        entry = _entry_for_supervisor(entry_id, supervisor)
         if entry.status == FaqStatus.PUBLISHED:
             return entry
+        if entry.status == FaqStatus.WITHDRAWN:
+            raise FaqRefused(_("A withdrawn entry stays withdrawn: draft a new one instead."))
         entry.status = FaqStatus.PUBLISHED
         entry.published_by = supervisor
         entry.published_at = timezone.now()
@@ -112,5 +119,25 @@ def faq_publish(*, entry_id: int, supervisor: User) -> FaqEntry:
             organisation=entry.organisation,
             target=entry,
             details={"case": entry.source_case_id},
+        )
+    return entry
+
+
+def faq_withdraw(*, entry_id: int, supervisor: User) -> FaqEntry:
+    """Turn down a draft, or take a published entry off the public FAQ (say, because it turns
+    out someone could be recognised from it). The text stays for the record, never public."""
+    with transaction.atomic():
+        entry = _entry_for_supervisor(entry_id, supervisor)
+        if entry.status == FaqStatus.WITHDRAWN:
+            return entry
+        was = entry.status
+        entry.status = FaqStatus.WITHDRAWN
+        entry.save(update_fields=["status"])
+        event_record(
+            action=Action.FAQ_WITHDRAWN,
+            actor=supervisor,
+            organisation=entry.organisation,
+            target=entry,
+            details={"case": entry.source_case_id, "was": was},
         )
     return entry

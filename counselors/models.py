@@ -143,6 +143,7 @@ class IdentityRequestWrap(models.Model):
 class FaqStatus(models.TextChoices):
     DRAFT = "draft", _("Draft, waiting for a supervisor")
     PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn by a supervisor")
 
 
 class FaqEntry(models.Model):

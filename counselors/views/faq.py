@@ -1,5 +1,7 @@
-"""FAQ entries on the staff side: drafted from an answered question, published by a
-supervisor."""
+"""FAQ entries on the staff side: drafted from an answered question, published or withdrawn
+by a supervisor."""
+
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -7,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from counselors.faq_services import FaqRefused, faq_draft_create, faq_publish
+from counselors.faq_services import FaqRefused, faq_draft_create, faq_publish, faq_withdraw
 from counselors.models import FaqEntry, Role
 from counselors.selectors import faq_drafts_for
 from counselors.views.case_page import case_page
@@ -40,18 +42,31 @@ def faq_drafts_view(request: HttpRequest) -> HttpResponse:
     return render(request, "counselors/faq_drafts.html", context)
 
 
-@roles_only(Role.SUPERVISOR)
-@require_POST
-def faq_publish_view(request: HttpRequest, entry_id: int) -> HttpResponse:
+def _supervisor_decides(
+    request: HttpRequest, entry_id: int, decide: Callable[..., FaqEntry], done: str
+) -> HttpResponse:
     user = staff_of(request)
     if user.organisation_id is None:
         raise Http404
     if not FaqEntry.objects.filter(pk=entry_id, organisation_id=user.organisation_id).exists():
         raise Http404
     try:
-        faq_publish(entry_id=entry_id, supervisor=user)
+        decide(entry_id=entry_id, supervisor=user)
     except FaqRefused as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(request, _("The entry is published."))
+        messages.success(request, done)
     return redirect("counselors:faq_drafts")
+
+
+@roles_only(Role.SUPERVISOR)
+@require_POST
+def faq_publish_view(request: HttpRequest, entry_id: int) -> HttpResponse:
+    return _supervisor_decides(request, entry_id, faq_publish, _("The entry is published."))
+
+
+@roles_only(Role.SUPERVISOR)
+@require_POST
+def faq_withdraw_view(request: HttpRequest, entry_id: int) -> HttpResponse:
+    done = _("The entry is withdrawn: it is not on the public FAQ.")
+    return _supervisor_decides(request, entry_id, faq_withdraw, done)

@@ -62,6 +62,7 @@ EXPECTED: dict[str, tuple[str, frozenset[str]]] = {
     "counselors:identity_request_decide": (POST, CUSTODIAN),
     "counselors:faq_drafts": (GET, COUNSELORS),
     "counselors:faq_publish": (POST, SUPERVISOR),
+    "counselors:faq_withdraw": (POST, SUPERVISOR),
     # The auditor's pages (audit app).
     "counselors:audit:indicators": (GET, AUDITOR),
     "counselors:audit:export": (GET, AUDITOR),

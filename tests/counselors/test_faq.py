@@ -6,7 +6,13 @@ import pytest
 from audit.models import Action, Event
 from cases.models import CaseKind
 from cases.workflow import case_transition
-from counselors.faq_services import FaqRefused, copied_run, faq_draft_create, faq_publish
+from counselors.faq_services import (
+    FaqRefused,
+    copied_run,
+    faq_draft_create,
+    faq_publish,
+    faq_withdraw,
+)
 from counselors.models import FaqEntry, FaqStatus
 from counselors.selectors import faq_entries_published
 from tests.cases.factories import new_report
@@ -121,3 +127,50 @@ def test_the_public_faq_searches_published_entries_in_thai_and_english(team, ans
     english = client.get("/en/faq/", {"q": "GIFTS"}).content.decode()
     assert "May officials accept gifts" in english
     assert unpublished.status == FaqStatus.DRAFT
+
+
+def _draft(team, answered):
+    return faq_draft_create(
+        case=answered.case,
+        key=answered.key,
+        user=team.counselor,
+        question_th=QUESTION,
+        answer_th=ANSWER,
+    )
+
+
+def test_a_supervisor_turns_down_a_draft_and_withdraws_a_published_entry(team, answered, client):
+    turned_down, published = _draft(team, answered), _draft(team, answered)
+    faq_publish(entry_id=published.pk, supervisor=team.supervisor)
+    assert QUESTION in client.get("/en/faq/").content.decode()
+    supervisor = signed_in_client(team.supervisor)
+    page = supervisor.get("/en/staff/faq/").content.decode()
+    assert "Turn down" in page and "Withdraw from the public FAQ" in page
+    for entry in (turned_down, published):
+        assert supervisor.post(f"/en/staff/faq/{entry.pk}/withdraw/").status_code == 302
+        entry.refresh_from_db()
+        assert entry.status == FaqStatus.WITHDRAWN
+    assert QUESTION not in client.get("/en/faq/").content.decode()
+    assert faq_entries_published([team.organisation.pk]) == 0
+    events = Event.objects.filter(action=Action.FAQ_WITHDRAWN, actor=team.supervisor)
+    assert sorted(e.details["was"] for e in events) == ["draft", "published"]
+    with pytest.raises(FaqRefused):
+        faq_publish(entry_id=turned_down.pk, supervisor=team.supervisor)
+    assert FaqEntry.objects.get(pk=turned_down.pk).status == FaqStatus.WITHDRAWN
+
+
+def test_only_a_supervisor_of_the_organisation_withdraws(team, answered, make_staff):
+    from counselors.models import Role
+    from tests.cases.factories import organisation_with_kit
+
+    entry = _draft(team, answered)
+    stranger = make_staff(Role.SUPERVISOR, organisation=organisation_with_kit()[0])
+    assert signed_in_client(stranger).post(f"/en/staff/faq/{entry.pk}/withdraw/").status_code == 404
+    assert (
+        signed_in_client(team.counselor).post(f"/en/staff/faq/{entry.pk}/withdraw/").status_code
+        == 404
+    )
+    with pytest.raises(FaqRefused):
+        faq_withdraw(entry_id=entry.pk, supervisor=stranger)
+    assert FaqEntry.objects.get(pk=entry.pk).status == FaqStatus.DRAFT
+    assert not Event.objects.filter(action=Action.FAQ_WITHDRAWN).exists()
