@@ -136,6 +136,19 @@ class Checkpoint(models.Model):
         )
 
 
-from audit.models_indicators import HistoricalCase, HistoricalFinding  # noqa: E402
+from audit.models_indicators import (  # noqa: E402
+    HistoricalCase,
+    HistoricalFinding,
+    IndicatorRollup,
+    RollupYear,
+)
 
-__all__ = ["Action", "Checkpoint", "Event", "HistoricalCase", "HistoricalFinding"]
+__all__ = [
+    "Action",
+    "Checkpoint",
+    "Event",
+    "HistoricalCase",
+    "HistoricalFinding",
+    "IndicatorRollup",
+    "RollupYear",
+]

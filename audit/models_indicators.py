@@ -67,3 +67,42 @@ class HistoricalCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.external_ref} ({self.organisation_id})"
+
+
+class RollupYear(models.Model):
+    """A fiscal year whose IndicatorRollup rows are complete. Without one, the indicators of
+    that year are computed from the cases directly."""
+
+    fiscal_year = models.PositiveSmallIntegerField(unique=True)  # Buddhist Era, e.g. 2569
+    # Open cases and due dates are counted as seen at this moment (the year's end once it is
+    # over); it moves only when the whole year is rebuilt, so all rows agree on it.
+    reference = models.DateTimeField()
+    built = models.DateTimeField()
+    # Case changes are included up to this audit event (and this time).
+    event_seq = models.BigIntegerField(default=0)
+    refreshed = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"rollup {self.fiscal_year}"
+
+
+class IndicatorRollup(models.Model):
+    """One organisation's own cases and register rows of one fiscal year, tallied (a serialised
+    audit.indicators.Tally). A subtree's figures add up its organisations' rows."""
+
+    organisation = models.ForeignKey(
+        "cases.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    fiscal_year = models.PositiveSmallIntegerField()
+    tally = models.JSONField()
+    computed = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "organisation"], name="rollup_once_per_org_and_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"rollup {self.fiscal_year} of {self.organisation_id}"

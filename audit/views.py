@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit.forms import IndicatorForm, LogFilterForm
 from audit.indicators import Report, Scope, indicators_report
-from audit.indicators.display import blocks, legend
+from audit.indicators.display import blocks, freshness_text, legend
 from audit.indicators.exports import csv_text, long_rows, table_names, table_rows, xlsx_bytes
 from audit.lib.fiscal import FiscalYear, fiscal_year_of
 from audit.log_selectors import LogFilter, events_jsonl, events_page
@@ -112,6 +112,7 @@ def indicators_view(request: HttpRequest) -> HttpResponse:
         "query": request.GET.urlencode(),
         "query_without_org": query.urlencode(),
         "legend": legend(),
+        "freshness": freshness_text(report),
     }
     return render(request, "audit/indicators.html", context)
 

@@ -225,6 +225,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=5),
     },
     "deadlines-hourly": {"task": "cases.tasks.deadlines_scan_task", "schedule": crontab(minute=15)},
+    # The indicators' rollup: changed organisations every few minutes, every year nightly (the
+    # current year's open cases and due dates move with the date).
+    "indicators-rollup-refresh": {
+        "task": "audit.tasks.indicators_rollup_refresh_task",
+        "schedule": 300.0,
+    },
+    "indicators-rollup-rebuild-daily": {
+        "task": "audit.tasks.indicators_rollup_rebuild_task",
+        "schedule": crontab(hour=0, minute=30),
+    },
     "notifications-flush": {"task": "cases.tasks.notifications_flush_task", "schedule": 300.0},
     "questions-autoclose-daily": {
         "task": "cases.tasks.questions_autoclose_task",

@@ -11,6 +11,7 @@ from audit.indicators.definitions import DEFINITIONS, SECTION_TITLES, Kind, Sect
 from audit.indicators.figures import Figure, Report
 from audit.lib.suppression import threshold
 from audit.lib.svg import Bar, bar_chart, column_chart
+from hotline.lib.dates import local_date
 
 NOT_AVAILABLE = "\u2013"  # an en dash
 
@@ -97,3 +98,17 @@ def legend() -> str:
         "elsewhere in the table cannot be worked out. %(dash)s: not available (nothing to count, "
         "or a rate over fewer than %(limit)s cases)."
     ) % {"limit": threshold(), "below": threshold() - 1, "dash": NOT_AVAILABLE}
+
+
+def freshness_text(report: Report) -> str:
+    """Said beside pre-computed figures: what moment they describe (empty for raw figures)."""
+    freshness = report.freshness
+    if freshness is None:
+        return ""
+    return _(
+        "Pre-computed figures: open cases and deadlines as of %(reference)s, case changes "
+        "included up to %(refreshed)s."
+    ) % {
+        "reference": local_date(freshness.reference, with_time=True),
+        "refreshed": local_date(freshness.refreshed, with_time=True),
+    }

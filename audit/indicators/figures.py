@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from audit.indicators.definitions import BY_ID, DEFINITIONS, Definition, Kind
 from audit.indicators.engine import Scope, Tally, year_tally
+from audit.indicators.rollup import Freshness, freshness_of, rollup_tally, rollup_usable
 from audit.lib.histograms import histogram_quantile, median
 from audit.lib.suppression import (
     CROSS_ORGANISATION_MINIMUM,
@@ -87,6 +88,7 @@ class Report:
     scope: Scope
     figures: dict[str, Figure] = field(default_factory=dict)
     children: list["ChildRow"] = field(default_factory=list)
+    freshness: Freshness | None = None  # set when the figures come from the rollup
 
     def __getitem__(self, indicator_id: str) -> Figure:
         return self.figures[indicator_id]
@@ -323,11 +325,23 @@ def _children(scope: Scope, tally: Tally, limit: int) -> list[ChildRow]:
     return rows
 
 
-def indicators_report(scope: Scope, *, compare: bool = False) -> tuple[Report, Report | None]:
-    """The year's report and, with `compare`, the previous year's for side-by-side columns."""
-    current = year_tally(scope)
-    previous = year_tally(scope.previous_year())
+def tally_for(scope: Scope, *, rollup: bool = True) -> tuple[Tally, Freshness | None]:
+    """The scope's tally: from the rollup for a big subtree when one is built, else raw."""
+    year = rollup_usable(scope) if rollup else None
+    if year is None:
+        return year_tally(scope), None
+    return rollup_tally(scope, year), freshness_of(year)
+
+
+def indicators_report(
+    scope: Scope, *, compare: bool = False, rollup: bool = True
+) -> tuple[Report, Report | None]:
+    """The year's report and, with `compare`, the previous year's for side-by-side columns.
+    `rollup=False` forces the raw computation (the reference)."""
+    current, freshness = tally_for(scope, rollup=rollup)
+    previous, _ = tally_for(scope.previous_year(), rollup=rollup)
     report = report_build(scope, current, previous)
+    report.freshness = freshness
     before = (
         report_build(scope.previous_year(), previous, None, children=False) if compare else None
     )

@@ -25,6 +25,11 @@ class Command(BaseCommand):
         parser.add_argument("--category", default="", help="only this category (its code)")
         parser.add_argument("--channel", default="", help="only this channel")
         parser.add_argument("--org-type", default="", help="only organisations of this type")
+        parser.add_argument(
+            "--raw",
+            action="store_true",
+            help="compute from the cases even where the pre-computed rollup could be read",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         organisation = Organisation.objects.filter(code=options["org"]).first()
@@ -45,7 +50,13 @@ class Command(BaseCommand):
             channel=options["channel"],
             organisation_type=options["org_type"],
         )
-        report, _ = indicators_report(scope)
+        report, _ = indicators_report(scope, rollup=not options["raw"])
+        if report.freshness is not None:  # stderr, so the JSON or CSV on stdout stays clean
+            self.stderr.write(
+                f"pre-computed figures: open cases and deadlines as of "
+                f"{report.freshness.reference.isoformat()}, case changes up to "
+                f"{report.freshness.refreshed.isoformat()} (--raw to compute from the cases)"
+            )
         if options["format"] == "json":
             self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
         else:
