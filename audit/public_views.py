@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from audit.indicators.ita import ita_statistics
 from audit.lib.fiscal import fiscal_year_of
+from audit.lib.suppression import table_suppress, threshold
 from audit.lib.svg import column_chart
 from cases.models import Organisation
 from hotline.lib.dates import local_date
@@ -25,7 +26,11 @@ def ita_view(request: HttpRequest, code: str) -> HttpResponse:
     if organisation is None:
         raise Http404
     statistics = ita_statistics(organisation, fiscal_year_of(timezone.now()))
-    months = [(local_date(month).split(" ", 1)[1], n) for month, n in statistics.months]
+    # The totals are published exactly, as the assessment asks; the months are a breakdown,
+    # where a small count could point at one complainant, so they are suppressed.
+    limit = threshold()
+    cells = table_suppress(dict(statistics.months), limit)
+    months = [(local_date(month).split(" ", 1)[1], cells[month].shown(limit)) for month in cells]
     context = {
         "organisation": organisation,
         "statistics": statistics,

@@ -93,8 +93,10 @@ DEFINITIONS: tuple[Definition, ...] = (
          "another agency.")),
     _d("ita_in_progress", K.COUNT_PUBLIC, S.ITA, _("Complaints in progress (ITA)"),
        _("Complaints received minus complaints completed.")),
-    _d("ita_by_month", K.TABLE_PUBLIC, S.ITA, _("Complaints by month (ITA)"),
-       _("Reports received in each month of the fiscal year (Bangkok time), October first.")),
+    _d("ita_by_month", K.TABLE, S.ITA, _("Complaints by month (ITA)"),
+       _("Reports received in each month of the fiscal year (Bangkok time), October first. "
+         "Unlike the ITA totals, small monthly counts are suppressed: a month with one "
+         "complaint could point at its complainant.")),
     _d("anonymous_follow_up_rate", K.RATE, S.HANDLING, _("Anonymous reporters who came back"),
        _("Share of anonymous reports whose reporter wrote a message through their receipt more "
          "than one day after filing. Live cases only.")),

@@ -1,5 +1,6 @@
 """The public ITA complaint statistics of one organisation (its own complaints: the agencies
-below it publish their own). Published in full, without suppression, as the assessment asks."""
+below it publish their own). The totals are published in full, without suppression, as the
+assessment asks; the page suppresses small counts in the months."""
 
 from dataclasses import dataclass
 from datetime import date

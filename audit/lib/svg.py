@@ -66,11 +66,12 @@ def bar_chart(bars: Sequence[Bar], title: str) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 -- every part above is escaped
 
 
-def column_chart(labels: Sequence[str], values: Sequence[int], title: str) -> SafeString:
-    """Vertical columns (months of a year), with each value written above its column."""
+def column_chart(labels: Sequence[str], values: Sequence[int | str], title: str) -> SafeString:
+    """Vertical columns (months of a year), with each value written above its column. A value
+    given as text (a suppressed count, "<5") gets no column, only its text."""
     width, height, bottom = 640, 220, 40
     slot = width / max(len(values), 1)
-    top = max(values, default=0) or 1
+    top = max((v for v in values if isinstance(v, int)), default=0) or 1
     usable = height - bottom - 24
     parts = [
         format_html(
@@ -85,7 +86,7 @@ def column_chart(labels: Sequence[str], values: Sequence[int], title: str) -> Sa
     ]
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         x = round(i * slot + slot * 0.15, 1)
-        h = round(usable * value / top, 1)
+        h = round(usable * value / top, 1) if isinstance(value, int) else 0
         y = height - bottom - h
         parts.append(
             format_html(
