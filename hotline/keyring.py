@@ -1,13 +1,15 @@
-"""Server secrets with key ids: the audit signing key and HMAC keys.
+"""Server secrets with key ids: the audit signing key, HMAC keys and the TOTP-secret key.
 
 They come from the JSON in HOTLINE_KEYS, or the file named by HOTLINE_KEYS_FILE. In
-development a file is generated under var/ on first use; production refuses to start without
-one. Each purpose holds a list of keys, newest first: new signatures and MACs use the first,
-verification accepts any, so a key is rotated by putting a new one at the front
+development a file is generated under var/ on first use (and a purpose added since is filled
+in); production refuses to start without one, or with a purpose missing. Each purpose holds a
+list of keys, newest first: new signatures, MACs and sealed secrets use the first, verifying
+and opening accept any, so a key is rotated by putting a new one at the front
 (`python manage.py keys_rotate`) and retired by removing it once nothing depends on it.
 """
 
 import base64
+import fcntl
 import json
 import os
 import secrets
@@ -39,9 +41,18 @@ class HmacKey:
 
 
 @dataclass(frozen=True)
+class TotpKey:
+    """An AES-256-GCM key that seals staff TOTP secrets at rest."""
+
+    kid: str
+    secret: bytes
+
+
+@dataclass(frozen=True)
 class Keyring:
     signing: tuple[SigningKey, ...]
     hmac: tuple[HmacKey, ...]
+    totp: tuple[TotpKey, ...]
 
     @property
     def current_signing(self) -> SigningKey:
@@ -51,8 +62,15 @@ class Keyring:
     def current_hmac(self) -> HmacKey:
         return self.hmac[0]
 
+    @property
+    def current_totp(self) -> TotpKey:
+        return self.totp[0]
+
     def signing_key(self, kid: str) -> SigningKey | None:
         return next((k for k in self.signing if k.kid == kid), None)
+
+    def totp_key(self, kid: str) -> TotpKey | None:
+        return next((k for k in self.totp if k.kid == kid), None)
 
 
 def public_key_hex(key: Ed25519PublicKey) -> str:
@@ -73,8 +91,15 @@ def new_hmac_entry() -> dict[str, str]:
     return {"kid": f"mac-{secrets.token_hex(4)}", "key": _b64(secrets.token_bytes(32))}
 
 
+def new_totp_entry() -> dict[str, str]:
+    return {"kid": f"totp-{secrets.token_hex(4)}", "key": _b64(secrets.token_bytes(32))}
+
+
+NEW_ENTRY = {"signing": new_signing_entry, "hmac": new_hmac_entry, "totp": new_totp_entry}
+
+
 def new_keyfile() -> dict[str, Any]:
-    return {"signing": [new_signing_entry()], "hmac": [new_hmac_entry()]}
+    return {purpose: [new_entry()] for purpose, new_entry in NEW_ENTRY.items()}
 
 
 def write_keyfile(path: Path, data: dict[str, Any]) -> None:
@@ -95,13 +120,22 @@ def parse_keyring(data: dict[str, Any]) -> Keyring:
             for e in data["signing"]
         )
         hmac = tuple(HmacKey(e["kid"], base64.b64decode(e["key"])) for e in data["hmac"])
+        totp = tuple(TotpKey(e["kid"], base64.b64decode(e["key"])) for e in data.get("totp", ()))
     except (KeyError, TypeError, ValueError) as exc:
         raise ImproperlyConfigured(f"the hotline key file is malformed: {exc!r}") from exc
     if not signing or not hmac:
         raise ImproperlyConfigured("the hotline key file needs a signing and an hmac key")
+    if not totp:
+        # Files made before TOTP secrets were sealed lack the purpose; development fills it
+        # in (load_keyfile_data), production needs the operator to add it.
+        raise ImproperlyConfigured(
+            "the hotline key file has no totp key: add one with `python manage.py keys_rotate totp`"
+        )
     if any(len(k.secret) < 32 for k in hmac):
         raise ImproperlyConfigured("hmac keys must be at least 32 bytes")
-    return Keyring(signing=signing, hmac=hmac)
+    if any(len(k.secret) != 32 for k in totp):
+        raise ImproperlyConfigured("totp keys must be 32 bytes (AES-256)")
+    return Keyring(signing=signing, hmac=hmac, totp=totp)
 
 
 def load_keyfile_data() -> dict[str, Any]:
@@ -109,13 +143,30 @@ def load_keyfile_data() -> dict[str, Any]:
     if inline:
         return dict(json.loads(inline))
     path = Path(settings.HOTLINE_KEYS_FILE)
-    if not path.exists():
-        if not settings.HOTLINE_KEYS_GENERATE:
-            raise ImproperlyConfigured(
-                f"no key file at {path}: create one with `python manage.py keys_create`"
-            )
-        write_keyfile(path, new_keyfile())
+    if settings.HOTLINE_KEYS_GENERATE:
+        _generate_missing(path)
+    elif not path.exists():
+        raise ImproperlyConfigured(
+            f"no key file at {path}: create one with `python manage.py keys_create`"
+        )
     return dict(json.loads(path.read_text()))
+
+
+def _generate_missing(path: Path) -> None:
+    """Development only: create the file, or add the purposes it lacks, keeping its keys.
+
+    Under a lock, because several processes (runserver, Celery, tests) may start at once and
+    two different new keys would lose whatever was sealed under the one written first.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        data = dict(json.loads(path.read_text())) if path.exists() else {}
+        missing = [purpose for purpose in NEW_ENTRY if purpose not in data]
+        for purpose in missing:
+            data[purpose] = [NEW_ENTRY[purpose]()]
+        if missing:
+            write_keyfile(path, data)
 
 
 @cache

@@ -9,7 +9,7 @@ from audit.models import Action
 from audit.selectors import chain_verify
 from audit.services import checkpoint_create, event_record
 from hotline import keyring as keyring_module
-from hotline.keyring import parse_keyring
+from hotline.keyring import new_keyfile, parse_keyring
 
 
 @pytest.fixture
@@ -28,6 +28,8 @@ class TestKeysCreate:
         ring = parse_keyring(json.loads(keyfile.read_text()))
         assert ring.current_signing.kid.startswith("sig-")
         assert len(ring.current_hmac.secret) == 32
+        assert ring.current_totp.kid.startswith("totp-")
+        assert len(ring.current_totp.secret) == 32
 
     def test_it_never_overwrites(self, keyfile):
         call_command("keys_create")
@@ -63,12 +65,53 @@ class TestKeysRotate:
         assert "signature" in report.problem
 
 
+class TestTotpKey:
+    """Key files made before TOTP secrets were sealed have no "totp" purpose."""
+
+    @staticmethod
+    def older_file(keyfile) -> dict:
+        call_command("keys_create")
+        data = json.loads(keyfile.read_text())
+        del data["totp"]
+        keyfile.write_text(json.dumps(data))
+        return data
+
+    def test_development_adds_it_and_keeps_the_other_keys(self, keyfile):
+        before = self.older_file(keyfile)
+        ring = keyring_module.keyring()
+        after = json.loads(keyfile.read_text())
+        assert {k: after[k] for k in before} == before
+        assert after["totp"][0]["kid"] == ring.current_totp.kid
+
+    def test_production_refuses_to_start_without_it(self, keyfile, settings):
+        settings.HOTLINE_KEYS_GENERATE = False
+        before = self.older_file(keyfile)
+        with pytest.raises(ImproperlyConfigured, match="keys_rotate totp"):
+            keyring_module.keyring()
+        assert json.loads(keyfile.read_text()) == before
+
+    def test_keys_rotate_adds_it_to_an_older_file(self, keyfile):
+        self.older_file(keyfile)
+        call_command("keys_rotate", "totp")
+        assert parse_keyring(json.loads(keyfile.read_text())).current_totp.kid.startswith("totp")
+
+    def test_rotation_keeps_the_old_totp_key(self, keyfile):
+        call_command("keys_create")
+        old = parse_keyring(json.loads(keyfile.read_text())).current_totp
+        call_command("keys_rotate", "totp")
+        ring = parse_keyring(json.loads(keyfile.read_text()))
+        assert ring.current_totp.kid != old.kid
+        assert ring.totp_key(old.kid) == old
+
+
 @pytest.mark.parametrize(
     "data",
     [
         {},
         {"signing": [], "hmac": []},
         {"signing": [{"kid": "s", "ed25519": "AAAA"}], "hmac": [{"kid": "h", "key": "AAAA"}]},
+        {**new_keyfile(), "totp": []},
+        {**new_keyfile(), "totp": [{"kid": "t", "key": "AAAA"}]},
     ],
 )
 def test_malformed_key_files_are_refused(data):

@@ -8,7 +8,7 @@ from hotline.keyring import new_keyfile, write_keyfile
 
 
 class Command(BaseCommand):
-    help = "Create the server key file (audit signing key and HMAC key) with mode 0600."
+    help = "Create the server key file (audit signing, HMAC and TOTP-secret keys) with mode 0600."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--path", type=Path, default=None, help="defaults to HOTLINE_KEYS_FILE")

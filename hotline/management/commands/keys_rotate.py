@@ -5,15 +5,14 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from hotline.keyring import new_hmac_entry, new_signing_entry, parse_keyring, write_keyfile
-
-NEW_ENTRY = {"signing": new_signing_entry, "hmac": new_hmac_entry}
+from hotline.keyring import NEW_ENTRY, parse_keyring, write_keyfile
 
 
 class Command(BaseCommand):
     help = (
-        "Put a new key in front of the old ones for one purpose. New signatures and MACs use it; "
-        "the old keys stay for verifying what they made until you remove them from the file."
+        "Put a new key in front of the old ones for one purpose. New signatures, MACs and sealed "
+        "TOTP secrets use it; the old keys stay for verifying and opening what they made until "
+        "you remove them from the file."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -24,9 +23,11 @@ class Command(BaseCommand):
         path = options["path"] or Path(settings.HOTLINE_KEYS_FILE)
         if not path.exists():
             raise CommandError(f"no key file at {path}")
+        purpose = options["purpose"]
         data = json.loads(path.read_text())
-        parse_keyring(data)  # refuse to rewrite a file that is already broken
-        entry = NEW_ENTRY[options["purpose"]]()
-        data[options["purpose"]] = [entry, *data[options["purpose"]]]
+        entry = NEW_ENTRY[purpose]()
+        # A purpose the file lacks (a file older than it) starts with this key.
+        data[purpose] = [entry, *data.get(purpose, [])]
+        parse_keyring(data)  # refuse to write a file that would be broken
         write_keyfile(path, data)
-        self.stdout.write(f"new {options['purpose']} key {entry['kid']}; restart the hotline")
+        self.stdout.write(f"new {purpose} key {entry['kid']}; restart the hotline")
