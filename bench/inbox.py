@@ -41,7 +41,6 @@ def _build(n: int) -> dict[str, Any]:
     from datetime import timedelta
 
     from django.utils import timezone
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from cases import crypto
     from cases.models import (
@@ -60,6 +59,7 @@ def _build(n: int) -> dict[str, Any]:
     from cases.services import case_create, message_add, wrap_info
     from cases.staff_keys import staff_key_endorse, staff_key_unlock
     from counselors.models import Role, User
+    from counselors.services import totp_device_create
 
     rng = random.Random(6)
     org = Organisation.objects.create(code="BENCH", name_th="เทศบาลทดสอบ", type="municipality")
@@ -78,7 +78,7 @@ def _build(n: int) -> dict[str, Any]:
         user.save()
         staff_key_unlock(user=user, password=PASSWORD)
         staff_key_endorse(user=user, via="bench")  # as the ethics committee would
-        TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+        totp_device_create(user=user, confirmed=True)
         staff[role] = user
     supervisor, counselor = staff[Role.SUPERVISOR], staff[Role.COUNSELOR]
     sup_pub = bytes(StaffKey.objects.get(user=supervisor).public)
@@ -180,10 +180,10 @@ def _client(username: str) -> Any:
     from django.test import Client
     from django_otp.oath import totp
 
-    from counselors.models import User
+    from counselors.models import SealedTOTPDevice, User
 
     user = User.objects.get(username=username)
-    device = user.totpdevice_set.get()
+    device = SealedTOTPDevice.objects.get(user=user)
     client = Client()
     response = client.post("/staff/login/", {"username": username, "password": PASSWORD})
     assert response.status_code == 302, response

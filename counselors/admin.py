@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from counselors.models import User
+from counselors.models import SealedTOTPDevice, User
 
 
 @admin.register(User)
@@ -25,6 +25,7 @@ class StaffAdmin(UserAdmin):
 
 # django-otp's own admin pages show TOTP secrets and backup codes. Administrators only need
 # to see who has a device and to delete one (a 2FA reset: the person enrols again at sign-in).
+# Plain TOTPDevices are no longer used (counselors.SealedTOTPDevice replaced them) and get no page.
 for device_model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(device_model):
         admin.site.unregister(device_model)
@@ -43,5 +44,5 @@ class DeviceResetAdmin(admin.ModelAdmin):
         return False
 
 
-admin.site.register(TOTPDevice, DeviceResetAdmin)
+admin.site.register(SealedTOTPDevice, DeviceResetAdmin)
 admin.site.register(StaticDevice, DeviceResetAdmin)

@@ -3,7 +3,6 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import Event
 from cases import crypto
@@ -15,6 +14,7 @@ from counselors.models import (
     IdentityRequest,
     IdentityRequestWrap,
     Role,
+    SealedTOTPDevice,
     User,
 )
 
@@ -41,7 +41,7 @@ def second_factor_passed(user: object) -> bool:
 
 
 def user_has_totp(user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return SealedTOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
 # ---- the case workspace ----------------------------------------------------------------------

@@ -12,17 +12,20 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import Action
 from audit.services import event_record
 from cases.staff_keys import staff_key_reseal, staff_key_unlock
 from counselors.keysession import private_key_drop, private_key_hold
-from counselors.models import User
+from counselors.models import SealedTOTPDevice, User
+from counselors.totp_secrets import totp_secret_new
 from hotline.lib.throttle import backoff_seconds
 
 BACKUP_CODE_COUNT = 10
 SESSION_STARTED_KEY = "hotline_auth_started"
+# The only devices that count as a second factor. Not django-otp's plain TOTPDevice: its secret
+# sits readable in the database, so one created by stray code must not open a session.
+SECOND_FACTOR_DEVICES: tuple[type[Device], ...] = (SealedTOTPDevice, StaticDevice)
 
 
 def _failure_register(user: User) -> None:
@@ -81,10 +84,20 @@ def _second_factor_login(request: HttpRequest, device: Device) -> None:
     django_otp.login(request, device)
 
 
+def _second_factor_match(user: User, token: str) -> Device | None:
+    """django_otp.match_token, over SECOND_FACTOR_DEVICES only; the caller holds a transaction
+    so that the locked rows keep concurrent attempts from both using one code."""
+    for model in SECOND_FACTOR_DEVICES:
+        for device in model.objects.devices_for_user(user, confirmed=True).select_for_update():
+            if device.verify_token(token):
+                return device
+    return None
+
+
 def staff_otp_verify(*, request: HttpRequest, user: User, token: str) -> bool:
     """Second factor: a TOTP code or a single-use backup code. Devices throttle their failures."""
     with transaction.atomic():
-        device = django_otp.match_token(user, token.strip().replace(" ", ""))
+        device = _second_factor_match(user, token.strip().replace(" ", ""))
         if device is None:
             event_record(action=Action.OTP_FAILED, actor=user, organisation=user.organisation)
             return False
@@ -101,11 +114,23 @@ def enrolment_window_open(request: HttpRequest) -> bool:
     return time.time() - started <= settings.HOTLINE_ENROLMENT_WINDOW_SECONDS
 
 
-def totp_enrolment_start(*, user: User) -> TOTPDevice:
+def totp_device_create(*, user: User, confirmed: bool) -> SealedTOTPDevice:
+    """A new authenticator with a fresh random secret, sealed under the newest key."""
+    device = SealedTOTPDevice(user=user, name="authenticator", confirmed=confirmed)
+    device.secret_set(totp_secret_new())
+    device.save()
+    return device
+
+
+def totp_enrolment_start(*, user: User) -> SealedTOTPDevice:
     """The unconfirmed device a user is setting up, created once and reused until confirmed."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    device = SealedTOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is not None and not device.secret_opens():
+        # Sealed under a key since retired: nobody can have scanned a usable code from it.
+        device.delete()
+        device = None
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+        device = totp_device_create(user=user, confirmed=False)
     return device
 
 
@@ -121,14 +146,14 @@ def backup_codes_issue(*, user: User) -> list[str]:
 
 
 def totp_enrolment_confirm(
-    *, request: HttpRequest, user: User, device: TOTPDevice, token: str
+    *, request: HttpRequest, user: User, device: SealedTOTPDevice, token: str
 ) -> list[str] | None:
     """Confirm the device with a code from the app; returns the new backup codes, or None."""
     with transaction.atomic():
         if not device.verify_token(token.strip().replace(" ", "")):
             event_record(action=Action.OTP_FAILED, actor=user, organisation=user.organisation)
             return None
-        TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+        SealedTOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         _second_factor_login(request, device)

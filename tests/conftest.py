@@ -4,15 +4,21 @@ import pytest
 from django.test import Client
 from django_otp.oath import totp
 
-from counselors.models import Role, User
-from tests.factories import PASSWORD, UserFactory, totp_device
+from counselors.models import Role, SealedTOTPDevice, User
+from counselors.services import totp_device_create
+from tests.factories import PASSWORD, UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def totp_device_of(user: User) -> SealedTOTPDevice:
+    """The user's authenticator; its bin_key opens the sealed secret, as an app holds it."""
+    return SealedTOTPDevice.objects.get(user=user, confirmed=True)
+
+
 def totp_now(user: User) -> str:
-    device = user.totpdevice_set.get(confirmed=True)
+    device = totp_device_of(user)
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
@@ -30,7 +36,7 @@ def signed_in_client(user: User) -> Client:
 def make_staff(db):
     def make(role: Role = Role.COUNSELOR, **kwargs) -> User:
         user = UserFactory(role=role, **kwargs)
-        totp_device(user)
+        totp_device_create(user=user, confirmed=True)
         return user
 
     return make

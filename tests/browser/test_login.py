@@ -6,11 +6,10 @@ from urllib.parse import urlsplit
 import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from counselors.models import Role, User
-from tests.conftest import totp_now
+from tests.conftest import totp_device_of, totp_now
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -36,7 +35,7 @@ def fact(page: Page, term: str) -> str:
 
 def wrong_code(user: User) -> str:
     """Six digits that no time step near now accepts for the user's device."""
-    device = user.totpdevice_set.get(confirmed=True)
+    device = totp_device_of(user)
     near = {
         totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=drift)
         for drift in range(-3, 4)
@@ -108,7 +107,7 @@ def test_first_sign_in_enrols_an_authenticator_and_shows_backup_codes(page, live
     assert len(shown) == 10
     stored = StaticToken.objects.filter(device__user=user).values_list("token", flat=True)
     assert sorted(shown) == sorted(stored)
-    assert TOTPDevice.objects.get(user=user).confirmed
+    assert totp_device_of(user).confirmed
 
     page.get_by_role("link", name="Continue").click()
     assert path_of(page) == "/en/staff/"

@@ -82,14 +82,14 @@ ADMIN_MODELS = (
     "cases_category",
     "cases_deadlinepolicy",
     "counselors_user",
-    "otp_totp_totpdevice",
+    "counselors_sealedtotpdevice",
     "otp_static_staticdevice",
 )
 for _model in ADMIN_MODELS:
     for _view in ("changelist", "add", "history", "delete", "change"):
         EXPECTED[f"otpadmin:{_model}_{_view}"] = (GET, ADMINISTRATOR)
 # Second-factor devices are only ever removed there (a 2FA reset), never added.
-EXPECTED["otpadmin:otp_totp_totpdevice_add"] = (GET, NOBODY)
+EXPECTED["otpadmin:counselors_sealedtotpdevice_add"] = (GET, NOBODY)
 EXPECTED["otpadmin:otp_static_staticdevice_add"] = (GET, NOBODY)
 
 # The administration site's own plumbing, which every role reaches the same way (its login

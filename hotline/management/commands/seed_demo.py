@@ -6,7 +6,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import Action, Event
 from audit.services import event_record
@@ -22,8 +21,8 @@ from cases.models import (
 from cases.recovery import kit_dumps, recovery_kit_create
 from cases.services import case_create
 from cases.staff_keys import staff_key_endorse, staff_key_unlock
-from counselors.models import Role, User
-from counselors.services import backup_codes_issue
+from counselors.models import Role, SealedTOTPDevice, User
+from counselors.services import backup_codes_issue, totp_device_create
 
 DEMO_PASSWORD = "hotline-demo-2569"  # noqa: S105 -- printed for newcomers; refused in production
 DEMO_KIT_PASSPHRASE = "demo-recovery-kit-2569"  # noqa: S105 -- likewise
@@ -209,9 +208,9 @@ class Command(BaseCommand):
         if not StaffKey.objects.filter(user=user, endorsed_role=user.role).exists():
             # What the ethics committee does with its recovery kit in real life.
             staff_key_endorse(user=user, via="demo")
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = SealedTOTPDevice.objects.filter(user=user, confirmed=True).first()
         if device is None:
-            device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+            device = totp_device_create(user=user, confirmed=True)
         backup = StaticToken.objects.filter(
             device__in=StaticDevice.objects.filter(user=user)
         ).first()
