@@ -88,19 +88,22 @@ class RollupYear(models.Model):
 
 class IndicatorRollup(models.Model):
     """One organisation's own cases and register rows of one fiscal year, tallied (a serialised
-    audit.indicators.Tally). A subtree's figures add up its organisations' rows."""
+    audit.indicators.Tally); with `subtree`, the sum of those rows over a big organisation's
+    whole subtree, so the whole country is one row to read rather than 7,850 to add up."""
 
     organisation = models.ForeignKey(
         "cases.Organisation", on_delete=models.CASCADE, related_name="+"
     )
     fiscal_year = models.PositiveSmallIntegerField()
+    subtree = models.BooleanField(default=False)
     tally = models.JSONField()
     computed = models.DateTimeField()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["fiscal_year", "organisation"], name="rollup_once_per_org_and_year"
+                fields=["fiscal_year", "organisation", "subtree"],
+                name="rollup_once_per_org_year_kind",
             ),
         ]
 

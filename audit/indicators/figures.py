@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from audit.indicators.definitions import BY_ID, DEFINITIONS, Definition, Kind
 from audit.indicators.engine import Scope, Tally, year_tally
-from audit.indicators.rollup import Freshness, freshness_of, rollup_tally, rollup_usable
+from audit.indicators.rollup import Freshness, rollup_read
 from audit.lib.histograms import histogram_quantile, median
 from audit.lib.suppression import (
     CROSS_ORGANISATION_MINIMUM,
@@ -183,7 +183,7 @@ def report_build(
         put(f"{key}_received", value=c(key, 0))
     headcount = c("headcount", 0)
     put("reports_per_100_staff", value=c("reports", 0) * 100 / headcount if headcount else None)
-    put("median_org_reports_per_100_staff", value=_cross_organisation_median(tally))
+    put("median_org_reports_per_100_staff", value=_cross_organisation_median(scope, tally))
     put("ita_total", value=c("reports", 0))
     put("ita_completed", value=c("ita_completed", 0))
     put("ita_in_progress", value=c("reports", 0) - c("ita_completed", 0))
@@ -280,16 +280,16 @@ def _with_change(
     figures[ids[1]] = Figure(BY_ID[ids[1]], value=value)
 
 
-def _cross_organisation_median(tally: Tally) -> float | None:
+def _cross_organisation_median(scope: Scope, tally: Tally) -> float | None:
     eligible = {
         pk: row for pk, row in tally.per_organisation.items()
         if row.get("cases", 0) >= CROSS_ORGANISATION_MINIMUM
     }  # fmt: skip
     if not eligible:
         return None
-    headcounts = dict(
-        Organisation.objects.filter(pk__in=eligible, headcount__gt=0).values_list("pk", "headcount")
-    )
+    # The subtree by its path rather than thousands of ids in an IN list (slow to send).
+    subtree = Organisation.objects.subtree_of(scope.organisation).filter(headcount__gt=0)
+    headcounts = {pk: n for pk, n in subtree.values_list("pk", "headcount") if pk in eligible}
     return median(eligible[pk]["reports"] * 100 / headcount for pk, headcount in headcounts.items())
 
 
@@ -327,10 +327,8 @@ def _children(scope: Scope, tally: Tally, limit: int) -> list[ChildRow]:
 
 def tally_for(scope: Scope, *, rollup: bool = True) -> tuple[Tally, Freshness | None]:
     """The scope's tally: from the rollup for a big subtree when one is built, else raw."""
-    year = rollup_usable(scope) if rollup else None
-    if year is None:
-        return year_tally(scope), None
-    return rollup_tally(scope, year), freshness_of(year)
+    rolled = rollup_read(scope) if rollup else None
+    return rolled if rolled is not None else (year_tally(scope), None)
 
 
 def indicators_report(

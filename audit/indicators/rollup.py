@@ -1,9 +1,9 @@
-"""Reading the rollup: a big subtree's tally as the sum of its organisations' pre-computed rows.
+"""Reading the rollup: a big subtree's tally from pre-computed rows.
 
 The rows (audit.IndicatorRollup) hold each organisation's own cases and register rows per
 fiscal year, made by audit.indicators.rollup_build with the same grouped queries as the raw
-computation. What does not add up over organisations (distinct violators, FAQ entries,
-headcount) is still read directly for the subtree.
+computation, and for big organisations their sum over the subtree. What does not add up over
+organisations (distinct violators, FAQ entries, headcount) is still read for the subtree.
 """
 
 from dataclasses import dataclass
@@ -12,13 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 from audit.indicators.engine import subtree_figures_add
-from audit.indicators.tally import Scope, Tally, tally_sum
+from audit.indicators.tally import Scope, Tally
 from audit.models_indicators import IndicatorRollup, RollupYear
-from cases.models import Organisation
-
-# Below this many organisations the raw computation takes well under 100 ms at national
-# density (bench/RESULTS.md) and is always current, so small subtrees keep it.
-ROLLUP_FROM_ORGANISATIONS = 50
 
 
 @dataclass(frozen=True)
@@ -41,13 +36,15 @@ def tally_dump(tally: Tally) -> dict[str, Any]:
             if cells
         },
         "ratings": sorted(tally.ratings),
+        "per_organisation": {
+            str(pk): row for pk, row in tally.per_organisation.items() if row.get("cases")
+        },
     }
 
 
-def tally_load(organisation_id: int, data: dict[str, Any]) -> Tally:
-    counts = data["counts"]
-    tally = Tally(
-        counts=counts,
+def tally_load(data: dict[str, Any]) -> Tally:
+    return Tally(
+        counts=data["counts"],
         amount=Decimal(data["amount"]),
         tables=data["tables"],
         histograms={
@@ -55,36 +52,28 @@ def tally_load(organisation_id: int, data: dict[str, Any]) -> Tally:
             for name, cells in data["histograms"].items()
         },
         ratings=data["ratings"],
+        per_organisation={int(pk): row for pk, row in data["per_organisation"].items()},
     )
-    if counts.get("cases"):
-        tally.per_organisation[organisation_id] = {
-            "cases": counts["cases"],
-            "reports": counts.get("reports", 0),
-        }
-    return tally
 
 
-def rollup_usable(scope: Scope) -> RollupYear | None:
-    """The year's rollup, if it can stand in for the raw computation of this scope."""
-    if scope.is_filtered:  # rows are per organisation only, not per category or channel
+def rollup_read(scope: Scope) -> tuple[Tally, Freshness] | None:
+    """A big subtree's tally from its pre-computed sum, or None where the raw computation is to
+    be used: filtered scopes (rows are per organisation, not per category or channel), years
+    not built, another reference moment than the rollup's, and subtrees too small to have a
+    sum (they are quick to count and then always current)."""
+    if scope.is_filtered:
         return None
     year = RollupYear.objects.filter(fiscal_year=scope.fiscal_year.be).first()
     if year is None or (scope.now is not None and scope.reference != year.reference):
         return None
-    subtree = Organisation.objects.subtree_of(scope.organisation)
-    if subtree.count() < ROLLUP_FROM_ORGANISATIONS:
+    data = (
+        IndicatorRollup.objects.filter(
+            fiscal_year=year.fiscal_year, organisation=scope.organisation, subtree=True
+        )
+        .values_list("tally", flat=True)
+        .first()
+    )
+    if data is None:
         return None
-    return year
-
-
-def rollup_tally(scope: Scope, year: RollupYear) -> Tally:
-    """The subtree's tally from its organisations' rows, with the non-additive figures."""
-    rows = IndicatorRollup.objects.filter(
-        fiscal_year=year.fiscal_year, organisation__path__startswith=scope.organisation.path
-    ).values_list("organisation_id", "tally")
-    tally = tally_sum(tally_load(pk, data) for pk, data in rows.iterator(chunk_size=2000))
-    return subtree_figures_add(scope, tally)
-
-
-def freshness_of(year: RollupYear) -> Freshness:
-    return Freshness(reference=year.reference, refreshed=year.refreshed)
+    tally = subtree_figures_add(scope, tally_load(data))
+    return tally, Freshness(reference=year.reference, refreshed=year.refreshed)

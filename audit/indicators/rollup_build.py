@@ -8,7 +8,9 @@ the audit log tells: every change to a case writes an event naming its organisat
 same transaction (DESIGN §4).
 """
 
+from collections import Counter
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
@@ -17,12 +19,12 @@ from django.utils import timezone
 
 from audit.indicators.historical import historical_tallies
 from audit.indicators.live import live_tallies
-from audit.indicators.rollup import tally_dump
+from audit.indicators.rollup import tally_dump, tally_load
 from audit.indicators.tally import Tally, tally_sum
 from audit.lib.fiscal import FiscalYear, fiscal_year_of
 from audit.models import Action, Event
 from audit.models_indicators import HistoricalCase, IndicatorRollup, RollupYear
-from cases.models import Case
+from cases.models import Case, Organisation
 
 # The events after which a case's tallied fields may differ. Reading a case or downloading an
 # attachment changes nothing counted, so they do not make the organisation's rows stale.
@@ -36,6 +38,10 @@ CASE_CHANGES = (
     Action.RETALIATION_REPORTED,
     Action.IDENTITY_DISCLOSED,
 )
+CASE_LABEL = Case._meta.label_lower
+# A subtree this big gets a row of its own sums: the raw computation of a smaller one takes well
+# under 100 ms at national density (bench/RESULTS.md) and is always current.
+ROLLUP_FROM_ORGANISATIONS = 50
 # A register import names no organisation (one file may cover many): rebuild everything.
 EVERYTHING_CHANGES = (Action.REGISTER_IMPORTED,)
 
@@ -64,10 +70,20 @@ def organisation_tallies(
     return {pk: tally for pk, tally in tallies.items() if pk is not None}
 
 
-def _rows_replace(year: RollupYear, organisation_ids: Collection[int] | None, now: datetime) -> int:
-    fiscal_year = FiscalYear(year.fiscal_year)
-    tallies = organisation_tallies(fiscal_year, year.reference, organisation_ids)
-    old = IndicatorRollup.objects.filter(fiscal_year=year.fiscal_year)
+def _own_rows(year: RollupYear, organisation_ids: Collection[int] | None) -> dict[int, Tally]:
+    rows = IndicatorRollup.objects.filter(fiscal_year=year.fiscal_year, subtree=False)
+    if organisation_ids is not None:
+        rows = rows.filter(organisation_id__in=organisation_ids)
+    pairs = rows.values_list("organisation_id", "tally").iterator(chunk_size=2000)
+    return {pk: tally_load(data) for pk, data in pairs}
+
+
+def _rows_replace(
+    year: RollupYear, organisation_ids: Collection[int] | None, now: datetime
+) -> dict[int, Tally]:
+    """The organisations' own rows recomputed (all when ids is None); returns them."""
+    tallies = organisation_tallies(FiscalYear(year.fiscal_year), year.reference, organisation_ids)
+    old = IndicatorRollup.objects.filter(fiscal_year=year.fiscal_year, subtree=False)
     if organisation_ids is not None:
         old = old.filter(organisation_id__in=organisation_ids)
     old.delete()
@@ -83,7 +99,71 @@ def _rows_replace(year: RollupYear, organisation_ids: Collection[int] | None, no
         ),
         batch_size=2000,
     )
-    return len(tallies)
+    return tallies
+
+
+def _ancestry() -> tuple[dict[int, list[int]], set[int]]:
+    """Each organisation's path as ids (itself last), and the organisations big enough for a
+    subtree row."""
+    chains = {
+        pk: [int(part) for part in path.strip("/").split("/") if part]
+        for pk, path in Organisation.objects.values_list("pk", "path")
+    }
+    sizes = Counter(ancestor for chain in chains.values() for ancestor in chain)
+    return chains, {pk for pk, size in sizes.items() if size >= ROLLUP_FROM_ORGANISATIONS}
+
+
+def _by_ancestor(
+    tallies: dict[int, Tally], chains: dict[int, list[int]], big: set[int]
+) -> dict[int, list[Tally]]:
+    parts: dict[int, list[Tally]] = {pk: [] for pk in big}
+    for pk, tally in tallies.items():
+        for ancestor in chains.get(pk, ()):
+            if ancestor in parts:
+                parts[ancestor].append(tally)
+    return parts
+
+
+def _subtree_rows_write(year: RollupYear, sums: dict[int, Tally], now: datetime) -> int:
+    rows = IndicatorRollup.objects.filter(fiscal_year=year.fiscal_year, subtree=True)
+    rows.filter(organisation_id__in=sums).delete()
+    IndicatorRollup.objects.bulk_create(
+        IndicatorRollup(
+            organisation_id=pk,
+            fiscal_year=year.fiscal_year,
+            subtree=True,
+            tally=tally_dump(tally),
+            computed=now,
+        )
+        for pk, tally in sums.items()
+    )
+    return len(sums)
+
+
+def _subtree_rows_build(year: RollupYear, now: datetime) -> int:
+    """Every big organisation's subtree sum, from all the own rows."""
+    chains, big = _ancestry()
+    IndicatorRollup.objects.filter(fiscal_year=year.fiscal_year, subtree=True).delete()
+    parts = _by_ancestor(_own_rows(year, None), chains, big)
+    return _subtree_rows_write(year, {pk: tally_sum(t) for pk, t in parts.items()}, now)
+
+
+def _subtree_rows_adjust(
+    year: RollupYear, before: dict[int, Tally], after: dict[int, Tally], now: datetime
+) -> int:
+    """The sums above changed organisations, adjusted by what their rows were and are now,
+    rather than added up again from thousands of rows."""
+    chains, big = _ancestry()
+    changed = before.keys() | after.keys()
+    big &= {ancestor for pk in changed for ancestor in chains.get(pk, ())}
+    current = IndicatorRollup.objects.filter(
+        fiscal_year=year.fiscal_year, subtree=True, organisation_id__in=big
+    ).values_list("organisation_id", "tally")
+    added, removed = _by_ancestor(after, chains, big), _by_ancestor(before, chains, big)
+    sums = {
+        pk: tally_sum([tally_load(data), *added[pk]], minus=removed[pk]) for pk, data in current
+    }
+    return _subtree_rows_write(year, sums, now)
 
 
 def rollup_year_build(*, fiscal_year: FiscalYear, now: datetime | None = None) -> int:
@@ -96,7 +176,8 @@ def rollup_year_build(*, fiscal_year: FiscalYear, now: datetime | None = None) -
             defaults={"reference": now, "built": now, "refreshed": now},
         )
         year.reference = min(now, fiscal_year.end)
-        written = _rows_replace(year, None, now)
+        written = len(_rows_replace(year, None, now))
+        written += _subtree_rows_build(year, now)
         year.built = year.refreshed = now
         year.event_seq = seq
         year.save()
@@ -114,6 +195,37 @@ def rollup_years() -> list[FiscalYear]:
     return [FiscalYear(be) for be in range(start, current.be + 1)]
 
 
+@dataclass(frozen=True)
+class Changes:
+    organisations: set[int] | None  # None: every organisation
+    first_year: int | None  # the oldest changed case's fiscal year; None: every year
+
+
+def _changes(since: int, until: int) -> Changes:
+    """What the audit events after `since` (up to `until`) changed."""
+    events = Event.objects.filter(seq__gt=since, seq__lte=until)
+    if events.filter(action__in=EVERYTHING_CHANGES).exists():
+        return Changes(None, None)
+    changes = events.filter(action__in=CASE_CHANGES, organisation__isnull=False)
+    organisations = set(changes.values_list("organisation_id", flat=True).distinct())
+    # A case counts in its own year and, while open, in later years' open cases: years before
+    # the oldest changed case's stay as they are.
+    first_year = None
+    if organisations and not changes.exclude(object_type=CASE_LABEL).exists():
+        ids = {int(pk) for pk in changes.values_list("object_id", flat=True)}
+        first = Case.objects.filter(pk__in=ids).aggregate(first=Min("created"))["first"]
+        first_year = fiscal_year_of(first).be if first else None
+    return Changes(organisations, first_year)
+
+
+def _year_refresh(year: RollupYear, organisations: set[int] | None, now: datetime) -> int:
+    if organisations is None:
+        return len(_rows_replace(year, None, now)) + _subtree_rows_build(year, now)
+    before = _own_rows(year, organisations)
+    after = _rows_replace(year, organisations, now)
+    return len(after) + _subtree_rows_adjust(year, before, after, now)
+
+
 def rollup_refresh(*, now: datetime | None = None) -> int:
     """Recompute the rows of organisations whose cases changed since the last refresh, at each
     year's own reference moment; returns how many rows were written."""
@@ -123,19 +235,12 @@ def rollup_refresh(*, now: datetime | None = None) -> int:
         if not years:
             return 0
         seq = _last_event_seq()
-        since = min(year.event_seq for year in years)
-        events = Event.objects.filter(seq__gt=since, seq__lte=seq)
-        changed: set[int] | None = set(
-            events.filter(action__in=CASE_CHANGES, organisation__isnull=False)
-            .values_list("organisation_id", flat=True)
-            .distinct()
-        )
-        if events.filter(action__in=EVERYTHING_CHANGES).exists():
-            changed = None
+        changes = _changes(min(year.event_seq for year in years), seq)
         written = 0
         for year in years:
-            if changed != set():
-                written += _rows_replace(year, changed, now)
+            stale = changes.first_year is None or year.fiscal_year >= changes.first_year
+            if changes.organisations != set() and stale:
+                written += _year_refresh(year, changes.organisations, now)
             year.event_seq, year.refreshed = seq, now
         RollupYear.objects.bulk_update(years, ["event_seq", "refreshed"])
     return written

@@ -50,24 +50,30 @@ class Tally:
         return tally_sum([self, other])
 
 
-def tally_sum(tallies: Iterable[Tally]) -> Tally:
-    """The sum of many tallies, added in place: thousands of organisations' rows stay linear."""
+def tally_sum(tallies: Iterable[Tally], *, minus: Iterable[Tally] = ()) -> Tally:
+    """The sum of many tallies, added in place: thousands of organisations' rows stay linear.
+    `minus` takes tallies away again (a row being replaced), which may leave zeros behind."""
     total = Tally()
-    for tally in tallies:
-        _add_into(total.counts, tally.counts)
-        total.amount += tally.amount
-        for name, table in tally.tables.items():
-            _add_into(total.tables.setdefault(name, {}), table)
-        for name, histogram in tally.histograms.items():
-            _add_into(total.histograms.setdefault(name, {}), histogram)
-        for pk, row in tally.per_organisation.items():
-            _add_into(total.per_organisation.setdefault(pk, {}), row)
-        total.distinct_violators += tally.distinct_violators
-        total.ratings.extend(tally.ratings)
-        total.faq_entries += tally.faq_entries
+    for sign, group in ((1, tallies), (-1, minus)):
+        for tally in group:
+            _add_into(total.counts, tally.counts, sign)
+            total.amount += sign * tally.amount
+            for name, table in tally.tables.items():
+                _add_into(total.tables.setdefault(name, {}), table, sign)
+            for name, histogram in tally.histograms.items():
+                _add_into(total.histograms.setdefault(name, {}), histogram, sign)
+            for pk, row in tally.per_organisation.items():
+                _add_into(total.per_organisation.setdefault(pk, {}), row, sign)
+            total.distinct_violators += sign * tally.distinct_violators
+            if sign > 0:
+                total.ratings.extend(tally.ratings)
+            else:
+                for rating in tally.ratings:
+                    total.ratings.remove(rating)
+            total.faq_entries += sign * tally.faq_entries
     return total
 
 
-def _add_into(total: dict[Any, int], part: dict[Any, int]) -> None:
+def _add_into(total: dict[Any, int], part: dict[Any, int], sign: int = 1) -> None:
     for key, value in part.items():
-        total[key] = total.get(key, 0) + value
+        total[key] = total.get(key, 0) + sign * value
