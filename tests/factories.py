@@ -1,5 +1,4 @@
 import factory
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import CaseKind, Category, Organisation, OrganisationType
 from counselors.models import Role, User
@@ -42,7 +41,3 @@ class UserFactory(factory.django.DjangoModelFactory):
     def saved(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             obj.save()
-
-
-def totp_device(user: User) -> TOTPDevice:
-    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
