@@ -5,7 +5,8 @@ year, whatever the number of organisations).
 A whole year is rebuilt once a day (`rollup_year_build`), which also moves its reference moment
 to now; in between, `rollup_refresh` recomputes only the organisations whose cases changed, as
 the audit log tells: every change to a case writes an event naming its organisation in the
-same transaction (DESIGN §4).
+same transaction (DESIGN §4). What the log does not name (an organisation moved in the tree, a
+category's corruption flag changed) waits for the nightly rebuild.
 """
 
 from collections import Counter
