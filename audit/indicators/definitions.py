@@ -17,7 +17,7 @@ class Kind(StrEnum):
     MONEY = "money"
     CHANGE = "change"  # relative change against the previous fiscal year
     TABLE = "table"  # small cells suppressed, with complementary suppression
-    TABLE_PUBLIC = "table_public"
+    MONTHS = "months"  # a TABLE by month of the fiscal year, drawn as columns in order
 
 
 class Section(StrEnum):
@@ -93,7 +93,7 @@ DEFINITIONS: tuple[Definition, ...] = (
          "another agency.")),
     _d("ita_in_progress", K.COUNT_PUBLIC, S.ITA, _("Complaints in progress (ITA)"),
        _("Complaints received minus complaints completed.")),
-    _d("ita_by_month", K.TABLE, S.ITA, _("Complaints by month (ITA)"),
+    _d("ita_by_month", K.MONTHS, S.ITA, _("Complaints by month (ITA)"),
        _("Reports received in each month of the fiscal year (Bangkok time), October first. "
          "Unlike the ITA totals, small monthly counts are suppressed: a month with one "
          "complaint could point at its complainant.")),

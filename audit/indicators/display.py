@@ -83,9 +83,9 @@ def blocks(report: Report, previous: Report | None) -> list[Block]:
 
 def chart(figure: Figure) -> SafeString:
     title = str(figure.definition.label)
-    if figure.definition.kind == Kind.TABLE_PUBLIC:
-        return column_chart([row.label for row in figure.rows],
-                            [row.count for row in figure.rows], title)  # fmt: skip
+    if figure.definition.kind == Kind.MONTHS:
+        values = [row.shown if row.suppressed else row.count for row in figure.rows]
+        return column_chart([row.label for row in figure.rows], values, title)
     bars = [
         Bar(row.label, None if row.suppressed else row.count, str(row.shown)) for row in figure.rows
     ]

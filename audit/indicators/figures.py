@@ -68,7 +68,7 @@ class Figure:
 
     @property
     def is_table(self) -> bool:
-        return self.definition.kind in (Kind.TABLE, Kind.TABLE_PUBLIC)
+        return self.definition.kind in (Kind.TABLE, Kind.MONTHS)
 
     def public_value(self) -> Any:
         """The figure as published (JSON, CSV): suppressed counts as "<5"."""
@@ -122,11 +122,7 @@ def _table(
     definition: Definition, cells: dict[str, int], labels: dict[str, str], limit: int
 ) -> Figure:
     total = sum(cells.values())
-    suppressed = (
-        {k: Cell(v) for k, v in cells.items()}
-        if definition.kind == Kind.TABLE_PUBLIC
-        else table_suppress(cells, limit)
-    )
+    suppressed = table_suppress(cells, limit)
     rows = tuple(
         Row(
             key=key,

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from audit.indicators import Scope, indicators_report
+from audit.indicators.display import chart
 from audit.lib.fiscal import FiscalYear
 from audit.lib.suppression import HIDDEN, SMALL, count_suppress, rate, table_suppress, threshold
 from cases.models import Channel
@@ -105,6 +106,9 @@ def test_published_tables_and_rates_are_suppressed_but_ita_totals_are_not(db):
     assert values["ita_by_month"]["2026-01"] == "<5"
     assert values["ita_by_month"]["2026-02"] == 10
     assert list(values["ita_by_month"].values()).count("<5") == 2  # a zero month protects it
+    columns = chart(report["ita_by_month"])
+    assert columns.count("<rect") == 12 and columns.count(">&lt;5<") == 2
+    assert 'height="0"' in columns and ">3<" not in columns  # no column for January's 3
     assert values["channel_mix"]["phone"] == "<5"
     assert values["channel_mix"]["web"] == 10  # the zero cells protect the phone count
     assert values["anonymous_rate"] == round(10 / 13, 4)
