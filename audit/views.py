@@ -20,7 +20,15 @@ from django.views.decorators.http import require_GET, require_POST
 from audit.forms import IndicatorForm, LogFilterForm
 from audit.indicators import Report, Scope, indicators_report
 from audit.indicators.display import blocks, freshness_text, legend
-from audit.indicators.exports import csv_text, long_rows, table_names, table_rows, xlsx_bytes
+from audit.indicators.exports import (
+    ABOUT,
+    about_rows,
+    csv_text,
+    long_rows,
+    table_names,
+    table_rows,
+    xlsx_bytes,
+)
 from audit.lib.fiscal import FiscalYear, fiscal_year_of
 from audit.log_selectors import LogFilter, events_jsonl, events_page
 from audit.models import Action, Checkpoint
@@ -117,9 +125,10 @@ def indicators_view(request: HttpRequest) -> HttpResponse:
     return render(request, "audit/indicators.html", context)
 
 
-def _sheets(report: Report, name: str) -> dict[str, list[list[Any]]]:
+def _sheets(report: Report, scope: Scope, name: str) -> dict[str, list[list[Any]]]:
     names = table_names(report) if name == ALL else [name]
-    return {n: table_rows(report, n) for n in names}
+    about = about_rows(report, scope, timezone.now())
+    return {ABOUT: about} | {n: table_rows(report, n) for n in names}
 
 
 @require_GET
@@ -132,10 +141,14 @@ def indicators_export_view(request: HttpRequest, name: str, fmt: str) -> HttpRes
     if name != ALL and name not in table_names(report):
         raise Http404
     if fmt == "csv":
-        rows = long_rows(report) if name == ALL else table_rows(report, name)
+        if name == ALL:  # the long form carries what it describes as rows of its own
+            about = about_rows(report, scope, timezone.now())[1:]
+            rows = long_rows(report) + [[ABOUT, key, value] for key, value in about]
+        else:
+            rows = table_rows(report, name)
         body: bytes = ("\ufeff" + csv_text(rows)).encode()  # the BOM makes Excel read UTF-8
     else:
-        body = xlsx_bytes(_sheets(report, name))
+        body = xlsx_bytes(_sheets(report, scope, name))
     event_record(
         action=Action.INDICATORS_EXPORTED,
         actor=_auditor(request),

@@ -2,14 +2,19 @@
 
 import csv
 import io
+from datetime import datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from audit.indicators.figures import Report
+from audit.indicators.tally import Scope
+from audit.lib.fiscal import BANGKOK
+from audit.lib.suppression import threshold
 
 SUMMARY = "summary"
+ABOUT = "about"
 
 
 def table_names(report: Report) -> list[str]:
@@ -51,6 +56,30 @@ def long_rows(report: Report) -> list[list[Any]]:
         else:
             rows.append([figure.id, "", _display(figure.public_value())])
     return rows
+
+
+def about_rows(report: Report, scope: Scope, generated: datetime) -> list[list[Any]]:
+    """What an exported file describes, so it still says so away from the dashboard: whose
+    figures, which year and filters, and the moment they describe (earlier than the export
+    when they come from the pre-computed rollup)."""
+    freshness = report.freshness
+
+    def moment(value: datetime) -> str:
+        return value.astimezone(BANGKOK).isoformat(timespec="minutes")
+
+    return [
+        ["key", "value"],
+        ["organisation", scope.organisation.code],
+        ["organisation_name", str(scope.organisation.name)],
+        ["fiscal_year", scope.fiscal_year.be],
+        ["category_id", scope.category_id or ""],
+        ["channel", scope.channel],
+        ["organisation_type", scope.organisation_type],
+        ["generated", moment(generated)],
+        ["figures_as_of", moment(freshness.reference if freshness else generated)],
+        ["changes_included_up_to", moment(freshness.refreshed if freshness else generated)],
+        ["suppression_threshold", threshold()],
+    ]
 
 
 def csv_text(rows: list[list[Any]]) -> str:

@@ -77,10 +77,14 @@ def test_csv_and_xlsx_exports_parse_back_and_are_logged(auditor, tree):
     assert "summary" in workbook.sheetnames and "category_mix" in workbook.sheetnames
     summary = {row[0]: row[2] for row in workbook["summary"].iter_rows(values_only=True)}
     assert summary["reports_received"] == 7
+    assert workbook.sheetnames[0] == "about"
+    about = dict(workbook["about"].iter_rows(values_only=True))
+    assert about["fiscal_year"] == 2569 and about["suppression_threshold"] == 5
+    assert about["figures_as_of"] == about["generated"]  # computed from the cases just now
     response = client.get("/staff/audit/export/all.csv?fy=2569")
-    assert ["ita_total", "", "7"] in list(
-        csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
-    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert ["ita_total", "", "7"] in rows
+    assert ["about", "organisation", auditor.organisation.code] in rows
     exported = Event.objects.filter(action=Action.INDICATORS_EXPORTED)
     assert exported.count() == 3
     assert exported.last().actor == auditor

@@ -1,6 +1,7 @@
 """The indicators' rollup against the raw computation (the reference), after random sequences of
 case changes; its refresh; and the dashboard reading it."""
 
+import io
 from datetime import timedelta
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 
 from audit.indicators import Scope, Tally, indicators_report, report_build, rollup_build, year_tally
 from audit.indicators.engine import subtree_figures_add
@@ -35,7 +37,7 @@ from cases.models import (
 )
 from counselors.models import Role
 from hotline.models import Rating
-from tests.audit.indicator_fixtures import TYPES, at, category, live, org, register_row
+from tests.audit.indicator_fixtures import BKK, TYPES, at, category, live, org, register_row
 from tests.conftest import signed_in_client
 
 YEARS = (FiscalYear(2568), FiscalYear(2569))
@@ -284,6 +286,11 @@ def test_the_dashboard_reads_the_rollup_for_a_big_subtree(tree, make_staff, monk
     assert response.context["report"]["reports_received"].value == 4
     assert response.context["report"].freshness is not None
     assert 'id="freshness"' in response.content.decode()
+    exported = client.get("/staff/audit/export/all.xlsx?fy=2569")
+    about = dict(load_workbook(io.BytesIO(exported.content))["about"].iter_rows(values_only=True))
+    reference = response.context["report"].freshness.reference.astimezone(BKK)
+    assert about["figures_as_of"] == reference.isoformat(timespec="minutes")
+    assert about["figures_as_of"] < about["generated"]
     children = {row.organisation.code: row.reports.count for row in response.context["children"]}
     assert children == {"A": 3, "B": 0}
     # A district of three organisations is big enough here; a single one is not: it is raw.
