@@ -134,7 +134,7 @@ INSERT INTO cases_case (uid, kind, channel, created, is_anonymous, is_retaliatio
   title_ct, body_ct, receipt_lookup, receipt_salt, receipt_wrap, receipt_kdf, category_id,
   organisation_id, acknowledged_at, action_type, amount_recovered, answered_at, closed_at,
   due_acknowledge, due_answer, due_feedback, feedback_at, finding, penalty, referral_target,
-  rejection_reason, reopen_count, state, version)
+  rejection_reason, reopen_count, state, version, ended_at)
 SELECT gen_random_uuid(), k,
   (ARRAY['web','web','web','phone','walk_in','letter','referral'])[1 + floor(r3 * 7)::int],
   created, r6 < 0.7, k = 'report' AND r5 < 0.03, 1, '', '', 'bench-' || g, '', '', '{}',
@@ -155,7 +155,10 @@ SELECT gen_random_uuid(), k,
     (ARRAY['substantiated','partly','unsubstantiated','inconclusive'])[1 + floor(r2 * 4)::int]
     ELSE '' END,
   '', CASE WHEN st = 'referred' THEN 'nacc' ELSE '' END,
-  CASE WHEN st = 'rejected' THEN 'insufficient' ELSE '' END, 0, st, 0
+  CASE WHEN st = 'rejected' THEN 'insufficient' ELSE '' END, 0, st, 0,
+  CASE WHEN st = 'closed' AND k = 'question' THEN created + r5 * 20 * interval '1 day'
+    WHEN st = 'closed' THEN created + (1 + r5 * 200) * interval '1 day'
+    WHEN st IN ('rejected', 'referred') THEN created + r6 * 120 * interval '1 day' END
 FROM s ORDER BY created  -- cases arrive in time order, so each year's rows sit together
 """
 SUBJECTS_SQL = """

@@ -21,6 +21,7 @@ from audit.services import event_record
 from cases import crypto
 from cases.lib.system_messages import EVENTS, system_message_body
 from cases.models import (
+    ENDED_STATES,
     AuthorSide,
     Case,
     Finding,
@@ -157,6 +158,10 @@ def case_transition(
         source = case.state
         method()
         _stamp(case, name, now)
+        if case.state not in ENDED_STATES:
+            case.ended_at = None
+        elif source not in ENDED_STATES:
+            case.ended_at = now
         case.version += 1
         case.save()
         staff = actor if isinstance(actor, User) else None

@@ -18,7 +18,6 @@ from cases.models import AuthorSide, Case, CaseKind, Finding, Message, State
 SUBSTANTIATED = (Finding.SUBSTANTIATED, Finding.PARTLY)
 COMPLETED = (State.CLOSED, State.REJECTED, State.REFERRED)
 INVESTIGATED = (State.INVESTIGATING, State.CONCLUDED, State.ACTION_RECORDED, State.CLOSED)
-NO_LONGER_OPEN = (State.REJECTED, State.REFERRED, State.ANSWERED)
 FOLLOW_UP_AFTER = timedelta(days=1)
 REPORT, QUESTION = Q(kind=CaseKind.REPORT), Q(kind=CaseKind.QUESTION)
 RAW_TABLES = ("channel", "report_category", "question_category", "organisation_type", "month",
@@ -197,11 +196,11 @@ def live_tallies(
 
 
 def _open_counts(everything: QuerySet[Case], ref: datetime, *, by_organisation: bool) -> Any:
-    # Open at `ref`: still in an open state now, or closed only after `ref`. Most cases are
-    # closed, so both halves are small index scans (state, closed_at), not a scan of all years.
-    open_now = Q(closed_at__isnull=True) & ~Q(state__in=(*NO_LONGER_OPEN, State.CLOSED))
-    still_open = everything.filter(created__lt=ref).filter(open_now | Q(closed_at__gt=ref))
-    still_open = still_open.exclude(state__in=NO_LONGER_OPEN)
+    # Open at `ref`: not ended, or ended only after `ref` (a case rejected or answered since a
+    # past year's end was open at that end). Most cases ended long ago, so both halves are
+    # small scans of the ended_at index, not a scan of all years.
+    ended_later = Q(ended_at__isnull=True) | Q(ended_at__gt=ref)
+    still_open = everything.filter(created__lt=ref).filter(ended_later)
     return grouped_rows(
         still_open,
         by_organisation=by_organisation,

@@ -18,6 +18,7 @@ from cases.models.records import (
     Visibility,
 )
 from cases.models.workflow import (
+    ENDED_STATES,
     ActionType,
     Finding,
     Penalty,
@@ -28,6 +29,7 @@ from cases.models.workflow import (
 )
 
 __all__ = [
+    "ENDED_STATES",
     "ActionType",
     "Attachment",
     "AuthorSide",

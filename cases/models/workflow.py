@@ -28,6 +28,11 @@ class State(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+# A case in one of these states is no longer open: nothing more is due on it until a
+# supervisor reopens it or the reporter follows up.
+ENDED_STATES = (State.REJECTED, State.REFERRED, State.ANSWERED, State.CLOSED)
+
+
 class Finding(models.TextChoices):
     SUBSTANTIATED = "substantiated", _("Substantiated")
     PARTLY = "partly", _("Partly substantiated")
@@ -121,6 +126,10 @@ class CaseWorkflow(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     concluded_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # When the case last entered an ended state; cleared when it is reopened. Whether a case
+    # was open at some past moment (an indicator's year end) is read from this, not from its
+    # state today.
+    ended_at = models.DateTimeField(null=True, blank=True, db_index=True)
     purged_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.CharField(
         _("reason"), max_length=20, choices=RejectionReason.choices, blank=True

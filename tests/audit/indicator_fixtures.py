@@ -7,7 +7,15 @@ from zoneinfo import ZoneInfo
 import time_machine
 
 from audit.models import HistoricalCase
-from cases.models import Case, CaseKind, Category, Channel, Organisation, OrganisationType
+from cases.models import (
+    ENDED_STATES,
+    Case,
+    CaseKind,
+    Category,
+    Channel,
+    Organisation,
+    OrganisationType,
+)
 from cases.recovery import recovery_kit_create
 from cases.services import case_create
 from tests.cases.factories import KIT_PASSPHRASE
@@ -53,8 +61,19 @@ def live(
             body={"what": "x"},
         )
     if fields:
-        Case.objects.filter(pk=new.case.pk).update(**fields)
+        Case.objects.filter(pk=new.case.pk).update(**with_ended_at(fields, when))
     return Case.objects.get(pk=new.case.pk)
+
+
+def with_ended_at(fields: dict, received: datetime) -> dict:
+    """The fields, with the ended_at the workflow would have stamped when they set a state:
+    the closing or answer when given, else the moment received (a case taken out at once)."""
+    if "state" not in fields or "ended_at" in fields:
+        return fields
+    if fields["state"] not in ENDED_STATES:
+        return fields | {"ended_at": None}
+    ended = fields.get("answered_at") or fields.get("closed_at") or received
+    return fields | {"ended_at": ended}
 
 
 def register_row(

@@ -260,3 +260,22 @@ def test_days_to_close_come_from_whole_days_in_the_database(db):
     report = report_for(organisation)
     assert report["median_days_to_close"].value == 3.0
     assert report["p90_days_to_close"].value == pytest.approx(4 + 0.6 * 96)
+
+
+@everything_shown
+def test_open_at_a_past_year_end_counts_cases_ended_only_since(db):
+    organisation = org()
+    received = at(2026, 1, 5)  # over 180 days before the year's end on 30 September 2026
+    ended_since = at(2026, 11, 1)
+    live(organisation, received, state=State.REJECTED, ended_at=ended_since)
+    live(organisation, received, state=State.REFERRED, ended_at=ended_since)
+    live(organisation, received, kind=CaseKind.QUESTION, state=State.ANSWERED,
+         answered_at=ended_since)  # fmt: skip
+    live(organisation, received, state=State.CLOSED, closed_at=ended_since)
+    live(organisation, received, state=State.REJECTED, ended_at=at(2026, 2, 1))  # ended in time
+    live(organisation, received, state=State.INVESTIGATING)  # still open
+    report = report_for(organisation, now=at(2026, 11, 27))
+    assert report["open_over_90_days"].value == 5
+    assert report["open_over_180_days"].value == 5
+    this_year = report_for(organisation, FiscalYear(2570), now=at(2026, 11, 27))
+    assert this_year["open_over_180_days"].value == 1  # today only the investigation is open

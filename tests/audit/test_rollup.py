@@ -37,7 +37,16 @@ from cases.models import (
 )
 from counselors.models import Role
 from hotline.models import Rating
-from tests.audit.indicator_fixtures import BKK, TYPES, at, category, live, org, register_row
+from tests.audit.indicator_fixtures import (
+    BKK,
+    TYPES,
+    at,
+    category,
+    live,
+    org,
+    register_row,
+    with_ended_at,
+)
 from tests.conftest import signed_in_client
 
 YEARS = (FiscalYear(2568), FiscalYear(2569))
@@ -87,7 +96,7 @@ def _outcome(case: Case, name: str) -> None:
         "answered": {"state": State.ANSWERED, "answered_at": created + 3 * day},
         "reopened": {"state": State.ASSESSMENT, "closed_at": None, "finding": ""},
     }[name]  # fmt: skip
-    Case.objects.filter(pk=case.pk).update(**fields)
+    Case.objects.filter(pk=case.pk).update(**with_ended_at(fields, created + 60 * day))
     if name == "substantiated":
         SubjectPseudonym.objects.get_or_create(case=case, pseudonym=f"p{case.pk % 3}")
     event_record(action=Action.CASE_TRANSITION, organisation=case.organisation, target=case)

@@ -1,6 +1,8 @@
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.db import transaction
 from django.utils import translation
 
@@ -111,6 +113,14 @@ class TestReportWorkflow:
         case = step(world, "reopen", actor="supervisor", note="มีข้อมูลใหม่")
         assert (case.state, case.reopen_count) == (State.ASSESSMENT, 1)
 
+    def test_the_moment_a_case_ends_is_kept_and_cleared_when_it_reopens(self, world):
+        step(world, "acknowledge")
+        assert step(world, "assess").ended_at is None
+        with time_machine.travel("2026-03-02 10:00 +0700", tick=False):
+            rejected = step(world, "reject", rejection_reason="out_of_scope", note="นอก")
+        assert rejected.ended_at == datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
+        assert step(world, "reopen", actor="supervisor", note="ใหม่").ended_at is None
+
     def test_an_unassigned_counselor_cannot_act(self, world):
         other, _ = staff_with_key(Role.COUNSELOR, world["organisation"])
         with pytest.raises(TransitionRefused):
@@ -177,8 +187,11 @@ class TestQuestionWorkflow:
             body="รับได้ไม่เกิน 3,000 บาท",
             author=world["counselor"],
         )
-        assert case_transition(name="answer", actor=world["counselor"], **q).answered_at
-        assert case_transition(name="close_question", actor="system", **q).state == State.CLOSED
-        assert case_transition(name="follow_up", actor="reporter", **q).state == State.IN_PROGRESS
+        answered = case_transition(name="answer", actor=world["counselor"], **q)
+        assert answered.answered_at and answered.ended_at == answered.answered_at
+        closed = case_transition(name="close_question", actor="system", **q)
+        assert closed.state == State.CLOSED and closed.ended_at == answered.ended_at
+        followed = case_transition(name="follow_up", actor="reporter", **q)
+        assert followed.state == State.IN_PROGRESS and followed.ended_at is None
         with pytest.raises(TransitionRefused):
             case_transition(name="follow_up", actor=world["counselor"], **q)
