@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from audit.indicators.definitions import DEFINITIONS, SECTION_TITLES, Kind, Section
-from audit.indicators.figures import Figure, Report
+from audit.indicators.figures import Figure, Report, Row
 from audit.lib.suppression import threshold
 from audit.lib.svg import Bar, bar_chart, column_chart
 from hotline.lib.dates import local_date
@@ -52,6 +52,29 @@ class Line:
     previous_text: str
     target_met: bool | None
     chart: SafeString | None = None
+    previous: Figure | None = None
+
+    @property
+    def rows(self) -> list[tuple[Row, int | str]]:
+        """A table's rows, each beside the same row a year earlier (the same month of the
+        fiscal year, for months), as that year published it."""
+        before = self.previous.rows if self.previous is not None else ()
+        if self.figure.definition.kind == Kind.MONTHS:
+            earlier = {str(i): row.shown for i, row in enumerate(before)}
+            keys = [str(i) for i in range(len(self.figure.rows))]
+        else:
+            earlier = {row.key: row.shown for row in before}
+            keys = [row.key for row in self.figure.rows]
+        return [
+            (row, earlier.get(key, NOT_AVAILABLE))
+            for row, key in zip(self.figure.rows, keys, strict=True)
+        ]
+
+    @property
+    def previous_total(self) -> int | str:
+        if self.previous is None or self.previous.total is None:
+            return NOT_AVAILABLE
+        return self.previous.total
 
 
 @dataclass(frozen=True)
@@ -74,6 +97,7 @@ def blocks(report: Report, previous: Report | None) -> list[Block]:
                 previous_text=value_text(before) if before is not None else "",
                 target_met=target_met(figure),
                 chart=chart(figure) if figure.is_table else None,
+                previous=before,
             )
         )
     return [

@@ -115,3 +115,19 @@ def test_the_log_page_verifies_the_chain_on_request(auditor, tree):
     response = client.post("/staff/audit/log/verify/")
     assert response.status_code == 200
     assert response.context["verification"].ok
+
+
+def test_each_table_row_stands_beside_the_year_before(auditor, tree):
+    reports = category(code="gifts")
+    for day in range(1, 7):
+        register_row(tree["district"], at(2025, 2, day).date(), category=reports)
+    register_row(tree["district"], at(2025, 3, 1).date(), category=reports)
+    client = signed_in_client(auditor)
+    blocks = client.get("/staff/audit/?fy=2569").context["blocks"]
+    lines = {line.figure.id: line for block in blocks for line in block.lines}
+    categories = {row.key: (row.shown, earlier) for row, earlier in lines["category_mix"].rows}
+    assert categories["bribery"] == (7, 0) and categories["gifts"] == (0, 7)
+    assert lines["category_mix"].previous_total == 7
+    months = [(row.key, row.shown, earlier) for row, earlier in lines["ita_by_month"].rows]
+    assert months[4] == ("2026-02", 0, 6)  # February beside the February before
+    assert months[5] == ("2026-03", 0, "<5")  # each year suppressed on its own
