@@ -93,7 +93,11 @@ def test_counselor_custodian_and_supervisor_work_a_report(new_context, team, rep
     expect(counselor.locator("main")).to_contain_text("You do not hold a key to this case")
     assert not CaseKeyWrap.objects.filter(case=case, user=team.counselor).exists()
     assert Case.objects.get(pk=case.pk).state == "investigating"
-    actions = set(Event.objects.filter(object_id=str(case.pk)).values_list("action", flat=True))
+    actions = set(
+        Event.objects.filter(object_type="cases.case", object_id=str(case.pk)).values_list(
+            "action", flat=True
+        )
+    )
     assert {
         Action.CONFLICT_DECLARED,
         Action.CASE_READ,
