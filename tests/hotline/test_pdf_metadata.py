@@ -17,9 +17,10 @@ from pypdf.generic import (
     NameObject,
     NumberObject,
     StreamObject,
+    TextStringObject,
 )
 
-from hotline.lib import files
+from hotline.lib import files, pdf
 
 ARTIST = "SENTINEL-ARTIST"
 SERIAL = "SENTINEL-BODY-SERIAL"
@@ -245,7 +246,7 @@ def test_a_photo_inside_a_pdf_is_held_to_the_pixel_limit():
 
 
 def test_many_photos_together_are_held_to_a_pixel_budget():
-    budget = files._PDF_PIXELS_FACTOR  # photos of the full limit, 1,000 pixels each
+    budget = pdf._PDF_PIXELS_FACTOR  # photos of the full limit, 1,000 pixels each
     photo = exif_jpeg((40, 25))
     files.clean(pdf_with_images(*[photo] * budget), max_pixels=1000)
     with pytest.raises(files.FileRefused) as refused:
@@ -254,7 +255,45 @@ def test_many_photos_together_are_held_to_a_pixel_budget():
 
 
 def test_a_pdf_with_too_many_objects_is_refused_rather_than_walked_for_long(monkeypatch):
-    monkeypatch.setattr(files, "_PDF_MAX_NODES", 5)
+    monkeypatch.setattr(pdf, "_PDF_MAX_NODES", 5)
     with pytest.raises(files.FileRefused) as refused:
         files.clean(pdf_with_images(bare_jpeg(), bare_jpeg()), max_pixels=MANY_PIXELS)
     assert refused.value.reason == files.Refused.TOO_BIG
+
+
+def test_files_embedded_in_annotations_are_dropped_and_links_kept():
+    writer = PdfWriter()
+    page = writer.add_blank_page(300, 300)
+    embedded = DecodedStreamObject()
+    embedded.set_data(b"a .docx whose core.xml names SENTINEL-EMBEDDED-AUTHOR")
+    embedded[NameObject("/Type")] = NameObject("/EmbeddedFile")
+    spec = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Filespec"),
+            NameObject("/F"): TextStringObject("notes.docx"),
+            NameObject("/EF"): DictionaryObject({NameObject("/F"): writer._add_object(embedded)}),
+        }
+    )
+
+    def annotation(subtype: str, **extra) -> DictionaryObject:
+        fields = {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject(subtype),
+            NameObject("/Rect"): ArrayObject([NumberObject(n) for n in (10, 10, 40, 40)]),
+        }
+        return DictionaryObject(fields | {NameObject(k): v for k, v in extra.items()})
+
+    attached = annotation("/FileAttachment", **{"/FS": writer._add_object(spec)})
+    link = annotation("/Link")
+    page[NameObject("/Annots")] = ArrayObject(
+        [writer._add_object(attached), writer._add_object(link)]
+    )
+    out = io.BytesIO()
+    writer.write(out)
+    assert b"SENTINEL-EMBEDDED-AUTHOR" in out.getvalue()
+
+    cleaned = files.clean(out.getvalue(), max_pixels=MANY_PIXELS).data
+
+    assert b"SENTINEL-EMBEDDED-AUTHOR" not in cleaned and b"notes.docx" not in cleaned
+    annotations = PdfReader(io.BytesIO(cleaned)).pages[0]["/Annots"]
+    assert [a.get_object()["/Subtype"] for a in annotations] == ["/Link"]
