@@ -115,6 +115,10 @@ def case_file_for_caller(
         raise WorkspaceRefused(_("Only a report can name people who are involved."))
     if any(u.organisation_id != user.organisation_id for u in excluded):
         raise WorkspaceRefused(_("Name only counselors of your own organisation."))
+    if user in excluded:  # whoever takes it down hears the receipt, which opens the case
+        raise WorkspaceRefused(
+            _("The caller names you: ask another counselor to take this report down.")
+        )
     organisation = user.organisation
     if kind == CaseKind.REPORT:
         organisation, body = report_route(
@@ -144,7 +148,9 @@ def case_file_for_caller(
         event_record(
             action=Action.CASE_FILED_BY_STAFF,
             actor=user,
-            organisation=user.organisation,
+            # Where the case went: the log of an organisation whose people it names must
+            # not show that it was filed.
+            organisation=new.case.organisation,
             target=new.case,
             details={"kind": str(kind), "channel": str(channel)},
         )

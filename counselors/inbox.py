@@ -163,7 +163,8 @@ class Cursor:
     @classmethod
     def from_query(cls, after: str | None, before: str | None) -> "Cursor | None":
         for value, older in ((after, True), (before, False)):
-            if value and value.isdigit() and len(value) < 19:
+            # isascii: str.isdigit also accepts "²", which int() refuses.
+            if value and value.isascii() and value.isdigit() and len(value) < 19:
                 return cls(pk=int(value), older=older)
         return None
 

@@ -226,5 +226,5 @@ def test_the_page_links_to_older_and_newer_cases_keeping_the_filters(team):
     html = client.get(f"/en/staff/cases/?kind=report&after={order[49]}").content.decode()
     assert f'before={order[50]}" rel="prev"' in html and 'rel="next"' not in html
     assert all(f">{Case.objects.get(pk=pk).reference}<" in html for pk in order[50:])
-    for junk in ("abc", "-1", "9" * 30, ""):
+    for junk in ("abc", "-1", "9" * 30, "", "\u00b2", "\u0661\u0662", "\uff11\uff12"):
         assert client.get(f"/en/staff/cases/?after={junk}&before={junk}").status_code == 200

@@ -98,6 +98,9 @@ def test_a_report_naming_a_counselor_is_kept_from_them_and_goes_up(team, make_st
     body = case_content(case=case, key=key).body
     assert body["named_staff"] == "Other Counsel"
     assert body["about_organisation"].endswith(f"({team.organisation.code})")
+    # The named organisation's log does not show that a report was filed about it.
+    filed = Event.objects.get(action=Action.CASE_FILED_BY_STAFF)
+    assert filed.organisation == parent and filed.actor == team.counselor
 
 
 def test_without_a_parent_the_named_counselor_is_still_left_out(team):
@@ -132,4 +135,10 @@ def test_staff_of_another_organisation_cannot_be_named(team, make_staff):
             body={"what": "t"},
             excluded=[stranger],
         )
+    assert not Case.objects.exists()
+
+
+def test_a_counselor_the_caller_names_cannot_take_the_report_down(team):
+    response = _phone_report(team, named_staff=[team.counselor.pk])
+    assert "The caller names you" in response.content.decode()
     assert not Case.objects.exists()
