@@ -9,7 +9,7 @@ from typing import Final
 from PIL import Image
 from PIL.JpegImagePlugin import JpegImageFile
 from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.errors import PdfReadError, PyPdfError
+from pypdf.errors import DeprecationError, PdfReadError, PyPdfError
 from pypdf.generic import (
     ArrayObject,
     DictionaryObject,
@@ -75,6 +75,7 @@ def pdf_clean(data: bytes, max_pixels: int) -> bytes:
         SyntaxError,  # Pillow's word for a JPEG header it cannot parse
         EOFError,
         NotImplementedError,  # pypdf, for a filter it does not know in front of DCTDecode
+        DeprecationError,  # pypdf, for filter names it no longer decodes (/DCT)
         RecursionError,
         Image.DecompressionBombError,
     ):
@@ -146,9 +147,10 @@ def _pdf_objects_clean(pages: Iterable[PageObject], budget: _PixelBudget) -> Non
 def _is_jpeg(stream: StreamObject) -> bool:
     """DCTDecode, alone or last in a chain of filters: the decoded bytes are a JPEG file."""
     filters = stream.get("/Filter")
+    filters = filters.get_object() if filters is not None else None  # may be a reference
     if isinstance(filters, ArrayObject):
-        filters = filters[-1] if filters else None
-    return filters == "/DCTDecode"
+        filters = filters[-1].get_object() if filters else None
+    return filters in ("/DCTDecode", "/DCT")  # /DCT: the abbreviation some readers accept
 
 
 def _pdf_jpeg_clean(stream: StreamObject, budget: _PixelBudget) -> None:
