@@ -158,10 +158,10 @@ def case_transition(
         source = case.state
         method()
         _stamp(case, name, now)
-        if case.state not in ENDED_STATES:
-            case.ended_at = None
-        elif source not in ENDED_STATES:
+        if case.state in ENDED_STATES and source not in ENDED_STATES:
             case.ended_at = now
+        elif case.state not in ENDED_STATES and source in ENDED_STATES:
+            case.reopened_at = now
         case.version += 1
         case.save()
         staff = actor if isinstance(actor, User) else None

@@ -196,11 +196,13 @@ def live_tallies(
 
 
 def _open_counts(everything: QuerySet[Case], ref: datetime, *, by_organisation: bool) -> Any:
-    # Open at `ref`: not ended, or ended only after `ref` (a case rejected or answered since a
-    # past year's end was open at that end). Most cases ended long ago, so both halves are
-    # small scans of the ended_at index, not a scan of all years.
-    ended_later = Q(ended_at__isnull=True) | Q(ended_at__gt=ref)
-    still_open = everything.filter(created__lt=ref).filter(ended_later)
+    # Open at `ref`: never ended, ended only after `ref` (a case rejected or answered since a
+    # past year's end was open at that end), or reopened after it last ended and by `ref`.
+    # Most cases ended long ago and stayed so: the first two are small scans of the ended_at
+    # index, the third concerns the few reopened cases.
+    reopened = Q(reopened_at__gt=F("ended_at"), reopened_at__lte=ref)
+    open_at_ref = Q(ended_at__isnull=True) | Q(ended_at__gt=ref) | reopened
+    still_open = everything.filter(created__lt=ref).filter(open_at_ref)
     return grouped_rows(
         still_open,
         by_organisation=by_organisation,

@@ -1,4 +1,4 @@
-"""Case.ended_at, filled in for the cases that have already ended.
+"""Case.ended_at and reopened_at; ended_at filled in for the cases that have already ended.
 
 Closed cases and answered questions carry their own stamps. A rejected or referred case has
 none: it ended at the workflow's last transition into that state, which the audit log holds;
@@ -54,6 +54,11 @@ class Migration(migrations.Migration):
             model_name="case",
             name="ended_at",
             field=models.DateTimeField(blank=True, db_index=True, null=True),
+        ),
+        migrations.AddField(
+            model_name="case",
+            name="reopened_at",
+            field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.RunPython(ended_at_fill, migrations.RunPython.noop),
     ]

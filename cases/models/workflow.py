@@ -126,10 +126,12 @@ class CaseWorkflow(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     concluded_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    # When the case last entered an ended state; cleared when it is reopened. Whether a case
-    # was open at some past moment (an indicator's year end) is read from this, not from its
-    # state today.
+    # When the case last entered an ended state, and when it was last reopened (by a
+    # supervisor, or a reporter's follow-up). Whether a case was open at some past moment (an
+    # indicator's year end) is read from these, not from its state today, so reopening a case
+    # does not change what a past year showed.
     ended_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    reopened_at = models.DateTimeField(null=True, blank=True)
     purged_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.CharField(
         _("reason"), max_length=20, choices=RejectionReason.choices, blank=True

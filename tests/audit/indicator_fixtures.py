@@ -66,12 +66,10 @@ def live(
 
 
 def with_ended_at(fields: dict, received: datetime) -> dict:
-    """The fields, with the ended_at the workflow would have stamped when they set a state:
-    the closing or answer when given, else the moment received (a case taken out at once)."""
-    if "state" not in fields or "ended_at" in fields:
+    """The fields, with the ended_at the workflow would have stamped when they set an ended
+    state: the closing or answer when given, else `received` (a case taken out at once)."""
+    if "state" not in fields or "ended_at" in fields or fields["state"] not in ENDED_STATES:
         return fields
-    if fields["state"] not in ENDED_STATES:
-        return fields | {"ended_at": None}
     ended = fields.get("answered_at") or fields.get("closed_at") or received
     return fields | {"ended_at": ended}
 

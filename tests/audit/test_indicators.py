@@ -279,3 +279,16 @@ def test_open_at_a_past_year_end_counts_cases_ended_only_since(db):
     assert report["open_over_180_days"].value == 5
     this_year = report_for(organisation, FiscalYear(2570), now=at(2026, 11, 27))
     assert this_year["open_over_180_days"].value == 1  # today only the investigation is open
+
+
+@everything_shown
+def test_reopening_a_case_leaves_a_past_years_figures_as_they_were(db):
+    organisation = org()
+    received = at(2025, 11, 5)
+    live(organisation, received, state=State.INVESTIGATING,
+         ended_at=at(2026, 1, 5), reopened_at=at(2026, 11, 1))  # fmt: skip
+    live(organisation, received, state=State.CLOSED, closed_at=at(2026, 8, 1))
+    past = report_for(organisation, now=at(2026, 11, 27))
+    assert past["open_over_180_days"].value == 0  # both had ended by 30 September 2026
+    this_year = report_for(organisation, FiscalYear(2570), now=at(2026, 11, 27))
+    assert this_year["open_over_180_days"].value == 1  # open again since November

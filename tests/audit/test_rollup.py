@@ -94,7 +94,10 @@ def _outcome(case: Case, name: str) -> None:
         "rejected": {"state": State.REJECTED, "rejection_reason": "insufficient"},
         "referred": {"state": State.REFERRED, "referral_target": ReferralTarget.NACC},
         "answered": {"state": State.ANSWERED, "answered_at": created + 3 * day},
-        "reopened": {"state": State.ASSESSMENT, "closed_at": None, "finding": ""},
+        "reopened": {
+            "state": State.ASSESSMENT, "closed_at": None, "finding": "",
+            "reopened_at": created + 150 * day,  # after any end the other outcomes stamp
+        },
     }[name]  # fmt: skip
     Case.objects.filter(pk=case.pk).update(**with_ended_at(fields, created + 60 * day))
     if name == "substantiated":

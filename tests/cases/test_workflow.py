@@ -113,13 +113,16 @@ class TestReportWorkflow:
         case = step(world, "reopen", actor="supervisor", note="มีข้อมูลใหม่")
         assert (case.state, case.reopen_count) == (State.ASSESSMENT, 1)
 
-    def test_the_moment_a_case_ends_is_kept_and_cleared_when_it_reopens(self, world):
+    def test_the_moments_a_case_ends_and_is_reopened_are_kept(self, world):
         step(world, "acknowledge")
         assert step(world, "assess").ended_at is None
         with time_machine.travel("2026-03-02 10:00 +0700", tick=False):
             rejected = step(world, "reject", rejection_reason="out_of_scope", note="นอก")
         assert rejected.ended_at == datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
-        assert step(world, "reopen", actor="supervisor", note="ใหม่").ended_at is None
+        with time_machine.travel("2026-10-05 09:00 +0700", tick=False):
+            reopened = step(world, "reopen", actor="supervisor", note="ใหม่")
+        assert reopened.ended_at == rejected.ended_at  # what a past year's end saw
+        assert reopened.reopened_at == datetime(2026, 10, 5, 2, 0, tzinfo=UTC)
 
     def test_an_unassigned_counselor_cannot_act(self, world):
         other, _ = staff_with_key(Role.COUNSELOR, world["organisation"])
@@ -192,6 +195,7 @@ class TestQuestionWorkflow:
         closed = case_transition(name="close_question", actor="system", **q)
         assert closed.state == State.CLOSED and closed.ended_at == answered.ended_at
         followed = case_transition(name="follow_up", actor="reporter", **q)
-        assert followed.state == State.IN_PROGRESS and followed.ended_at is None
+        assert followed.state == State.IN_PROGRESS and followed.ended_at == answered.ended_at
+        assert followed.reopened_at >= followed.ended_at
         with pytest.raises(TransitionRefused):
             case_transition(name="follow_up", actor=world["counselor"], **q)
