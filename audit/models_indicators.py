@@ -81,6 +81,9 @@ class RollupYear(models.Model):
     # Case changes are included up to this audit event (and this time).
     event_seq = models.BigIntegerField(default=0)
     refreshed = models.DateTimeField()
+    # A digest of the organisation tree the subtree sums were made for: an organisation moved
+    # since makes them wrong, not just late, so the year is then rebuilt.
+    tree = models.CharField(max_length=64, blank=True, default="")
 
     def __str__(self) -> str:
         return f"rollup {self.fiscal_year}"

@@ -335,3 +335,30 @@ def test_the_commands_build_refresh_and_can_be_told_to_compute_from_the_cases(
     assert "pre-computed figures" in capsys.readouterr().err
     call_command("indicators", "--org", "ROOT", "--fiscal-year", "2568", "--raw")
     assert capsys.readouterr().err == ""
+
+
+@everything_shown
+def test_a_moved_organisation_leaves_its_old_parents_sum_at_the_next_refresh(tree, monkeypatch):
+    monkeypatch.setattr(rollup_build, "ROLLUP_FROM_ORGANISATIONS", 2)
+    root, a, b, a1, _a2 = tree["organisations"]
+    for day in range(1, 8):
+        live(a1, at(2026, 1, day), category=tree["report"])
+    rollup_year_build(fiscal_year=FiscalYear(2569))
+    a1.parent = b
+    a1.save()  # the administration pages log this; a shell would not, and it is seen all the same
+    live(a1, at(2026, 2, 1), category=tree["report"])
+    rollup_refresh()
+    for organisation in (root, a, b):
+        organisation.refresh_from_db()
+        scope = Scope(organisation=organisation, fiscal_year=FiscalYear(2569))
+        rolled = indicators_report(scope)[0]
+        raw = indicators_report(scope, rollup=False)[0]
+        assert rolled.freshness is not None  # read from the rollup, not counted afresh
+        assert rolled.as_dict() == raw.as_dict(), organisation.code
+    a.refresh_from_db()
+    assert (
+        indicators_report(Scope(organisation=a, fiscal_year=FiscalYear(2569)))[0][
+            "reports_received"
+        ].value
+        == 0
+    )
