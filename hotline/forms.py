@@ -80,6 +80,11 @@ def _refusal_text(reason: str, name: str) -> str:
         ),
         Refused.TOO_BIG: _("“%(name)s” was not accepted: it is too large to process."),
         Refused.EMPTY: _("“%(name)s” was not accepted: it is empty."),
+        Refused.UNCLEANABLE: _(
+            "“%(name)s” was not accepted: it holds pictures whose hidden details (such as "
+            "where a photo was taken) cannot be removed. Print it to a new PDF, or send the "
+            "pictures as photos."
+        ),
     }
     return str(texts[reason]) % {
         "name": name,

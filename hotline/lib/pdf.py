@@ -3,6 +3,7 @@ XMP and private application data, annotation authors and times, files embedded i
 annotations, and the EXIF, XMP and comments of the photos inside (DESIGN §3, "Anonymity")."""
 
 import io
+import re
 from collections.abc import Iterable
 from typing import Final
 
@@ -33,6 +34,12 @@ _PDF_PIXELS_FACTOR: Final = 10
 # Adobe colour transform). Any other APP segment (EXIF, XMP, Photoshop IPTC, ICC, MPF, a JFXX
 # thumbnail of the uncropped photo) or a COM comment makes the JPEG be encoded again.
 _JPEG_HARMLESS: Final = (("APP0", b"JFIF\x00"), ("APP14", b"Adobe"))
+# An inline image's dictionary, between the BI and ID operators, and a JPEG or JPEG 2000
+# filter named in it (inline images use short names: /F for /Filter, /DCT for /DCTDecode).
+# The dictionary is short; bounding it keeps a stream of many "BI" and no "ID" linear.
+_INLINE_IMAGE: Final = re.compile(rb"(?:^|\s)BI\s(.{0,4096}?)\sID\s", re.DOTALL)
+_PHOTO_FILTER: Final = re.compile(rb"/(?:DCT|DCTDecode|JPX|JPXDecode)\b")
+_NOT_CONTENT: Final = frozenset({"/Metadata", "/EmbeddedFile", "/XRef", "/ObjStm"})
 # Annotations that carry whole files or media (a .docx with its author, a recording): what
 # they hold cannot be cleaned here, so they are dropped, as document-level attachments are.
 _EMBEDDING_ANNOTATIONS: Final = frozenset(
@@ -139,18 +146,43 @@ def _pdf_objects_clean(pages: Iterable[PageObject], budget: _PixelBudget) -> Non
         for name in ("/Metadata", "/PieceInfo"):
             if name in node:
                 del node[NameObject(name)]
-        if isinstance(node, StreamObject) and _is_jpeg(node):
-            _pdf_jpeg_clean(node, budget)
+        if isinstance(node, StreamObject):
+            _stream_clean(node, budget)
         todo.extend(node.values())
 
 
-def _is_jpeg(stream: StreamObject) -> bool:
-    """DCTDecode, alone or last in a chain of filters: the decoded bytes are a JPEG file."""
+def _stream_clean(stream: StreamObject, budget: _PixelBudget) -> None:
+    if _is_jpeg(stream):
+        _pdf_jpeg_clean(stream, budget)
+    elif _last_filter(stream) == "/JPXDecode" or _draws_inline_photo(stream):
+        # JPEG 2000 carries XMP and EXIF in boxes of its own, and a photo drawn inline sits
+        # inside a content stream: neither can be cleaned here, so the file is refused.
+        raise FileRefused(Refused.UNCLEANABLE)
+
+
+def _last_filter(stream: StreamObject) -> object:
+    """The filter applied last when the stream was written (the first to decode is last)."""
     filters = stream.get("/Filter")
     filters = filters.get_object() if filters is not None else None  # may be a reference
     if isinstance(filters, ArrayObject):
         filters = filters[-1].get_object() if filters else None
-    return filters in ("/DCTDecode", "/DCT")  # /DCT: the abbreviation some readers accept
+    return filters
+
+
+def _draws_inline_photo(stream: StreamObject) -> bool:
+    """A content stream (a page's, a form's, a pattern's) with an inline image (BI … ID)
+    whose dictionary names a JPEG or JPEG 2000 filter."""
+    if stream.get("/Subtype") not in (None, "/Form") or stream.get("/Type") in _NOT_CONTENT:
+        return False
+    data = stream.get_data()
+    if b"ID" not in data:
+        return False
+    return any(_PHOTO_FILTER.search(header) for header in _INLINE_IMAGE.findall(data))
+
+
+def _is_jpeg(stream: StreamObject) -> bool:
+    """DCTDecode, alone or last in a chain of filters: the decoded bytes are a JPEG file."""
+    return _last_filter(stream) in ("/DCTDecode", "/DCT")  # /DCT: an accepted abbreviation
 
 
 def _pdf_jpeg_clean(stream: StreamObject, budget: _PixelBudget) -> None:

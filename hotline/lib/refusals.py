@@ -12,6 +12,7 @@ class Refused(StrEnum):
     MACROS = "macros"
     TOO_BIG = "too_large_to_process"
     EMPTY = "empty"
+    UNCLEANABLE = "uncleanable"  # holds pictures whose metadata cannot be removed
 
 
 class FileRefused(Exception):

@@ -325,3 +325,46 @@ def test_a_jpeg_is_cleaned_however_its_filter_is_written(how):
         assert how != "indirect" and refused.reason == files.Refused.DAMAGED
     else:
         assert ARTIST.encode() not in cleaned and SERIAL.encode() not in cleaned
+
+
+def _page_pdf(content: bytes, xobjects: dict | None = None) -> bytes:
+    writer = PdfWriter()
+    page = writer.add_blank_page(300, 300)
+    if xobjects:
+        page[NameObject("/Resources")] = DictionaryObject(
+            {
+                NameObject("/XObject"): DictionaryObject(
+                    {NameObject(k): writer._add_object(v) for k, v in xobjects.items()}
+                )
+            }
+        )
+    contents = DecodedStreamObject()
+    contents.set_data(content)
+    page[NameObject("/Contents")] = writer._add_object(contents)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_photo_drawn_inline_is_refused_as_uncleanable():
+    inline = b"q 50 0 0 50 0 0 cm BI /W 64 /H 48 /CS /RGB /BPC 8 /F /DCT ID " + exif_jpeg()
+    with pytest.raises(files.FileRefused) as refused:
+        files.clean(_page_pdf(inline + b" EI Q\n"), max_pixels=MANY_PIXELS)
+    assert refused.value.reason == files.Refused.UNCLEANABLE
+
+
+def test_a_jpeg_2000_picture_is_refused_as_uncleanable():
+    picture = image_stream(bare_jpeg())
+    picture[NameObject("/Filter")] = NameObject("/JPXDecode")
+    with pytest.raises(files.FileRefused) as refused:
+        files.clean(_page_pdf(b"q /Im0 Do Q\n", {"/Im0": picture}), max_pixels=MANY_PIXELS)
+    assert refused.value.reason == files.Refused.UNCLEANABLE
+
+
+def test_text_and_uncompressed_inline_images_pass():
+    text = b"BT /F1 12 Tf 10 10 Td (A BIG ID card) Tj ET\n"
+    grey = b"BI /W 2 /H 1 /CS /G /BPC 8 ID \x00\xff EI\n"
+    cleaned = files.clean(_page_pdf(text + grey), max_pixels=MANY_PIXELS)
+    assert (
+        b"A BIG ID card" in PdfReader(io.BytesIO(cleaned.data)).pages[0].get_contents().get_data()
+    )
