@@ -1,12 +1,14 @@
 """The public ITA page of an organisation, to link from its own website: no script, no cookie,
 nothing from another origin."""
 
+from datetime import timedelta
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from audit.indicators.ita import ita_statistics
+from audit.indicators.ita import ita_published_moment, ita_statistics
 from audit.lib.fiscal import fiscal_year_of
 from audit.lib.suppression import table_suppress, threshold
 from audit.lib.svg import column_chart
@@ -25,7 +27,11 @@ def ita_view(request: HttpRequest, code: str) -> HttpResponse:
     )
     if organisation is None:
         raise Http404
-    statistics = ita_statistics(organisation, fiscal_year_of(timezone.now()))
+    as_of = ita_published_moment(timezone.now())
+    # On the first of October the new year has nothing to show yet: the year just ended is
+    # shown whole.
+    year = fiscal_year_of(as_of - timedelta(microseconds=1))
+    statistics = ita_statistics(organisation, year, as_of)
     # The totals are published exactly, as the assessment asks; the months are a breakdown,
     # where a small count could point at one complainant, so they are suppressed.
     limit = threshold()
@@ -40,6 +46,6 @@ def ita_view(request: HttpRequest, code: str) -> HttpResponse:
             [n for _, n in months],
             str(organisation.name),
         ),
-        "as_of": local_date(timezone.now()),
+        "as_of": local_date(as_of),
     }
     return render(request, "audit/ita.html", context)

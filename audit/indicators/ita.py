@@ -3,7 +3,7 @@ below it publish their own). The totals are published in full, without suppressi
 assessment asks; the page suppresses small counts in the months."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
@@ -17,28 +17,44 @@ from cases.models import Case, CaseKind, Organisation
 @dataclass(frozen=True)
 class ItaStatistics:
     fiscal_year: FiscalYear
+    as_of: datetime  # the figures count what had happened before this moment
     total: int
     completed: int
-    months: list[tuple[date, int]]
+    months: list[tuple[date, int]]  # the months of the year before `as_of`
 
     @property
     def in_progress(self) -> int:
         return self.total - self.completed
 
 
-def ita_statistics(organisation: Organisation, fiscal_year: FiscalYear) -> ItaStatistics:
+def ita_published_moment(now: datetime) -> datetime:
+    """The first instant of this month in Bangkok. Figures that moved from day to day would
+    tell a watcher the day a complaint came in, and in a small organisation who made it; they
+    move once a month instead."""
+    local = now.astimezone(BANGKOK)
+    return datetime(local.year, local.month, 1, tzinfo=BANGKOK)
+
+
+def ita_statistics(
+    organisation: Organisation, fiscal_year: FiscalYear, as_of: datetime | None = None
+) -> ItaStatistics:
+    """The complaints of the year received before `as_of` (the year's end by default), and of
+    those, the ones completed before it."""
     fy = fiscal_year
+    as_of = min(as_of or fy.end, fy.end)
+    last_day = min(fy.last_day, as_of.astimezone(BANGKOK).date() - timedelta(days=1))
     live = Case.objects.filter(
-        organisation=organisation, kind=CaseKind.REPORT, created__gte=fy.start, created__lt=fy.end
+        organisation=organisation, kind=CaseKind.REPORT, created__gte=fy.start, created__lt=as_of
     )
     imported = HistoricalCase.objects.filter(
         organisation=organisation,
         kind=CaseKind.REPORT,
         received_date__gte=fy.first_day,
-        received_date__lte=fy.last_day,
+        received_date__lte=last_day,
     )
-    a = live.aggregate(total=Count("pk"), completed=Count("pk", filter=Q(state__in=COMPLETED)))
-    done = Q(closed_date__isnull=False) | Q(finding=REJECTED) | ~Q(referred_to="")
+    done_live = Q(state__in=COMPLETED, ended_at__lt=as_of)
+    a = live.aggregate(total=Count("pk"), completed=Count("pk", filter=done_live))
+    done = Q(closed_date__lte=last_day) | Q(finding=REJECTED) | ~Q(referred_to="")
     b = imported.aggregate(total=Count("pk"), completed=Count("pk", filter=done))
     per_month: dict[tuple[int, int], int] = {}
     for rows in (
@@ -50,7 +66,8 @@ def ita_statistics(organisation: Organisation, fiscal_year: FiscalYear) -> ItaSt
             per_month[key] = per_month.get(key, 0) + row["n"]
     return ItaStatistics(
         fiscal_year=fy,
+        as_of=as_of,
         total=a["total"] + b["total"],
         completed=a["completed"] + b["completed"],
-        months=[(m, per_month.get((m.year, m.month), 0)) for m in fy.months()],
+        months=[(m, per_month.get((m.year, m.month), 0)) for m in fy.months() if m <= last_day],
     )

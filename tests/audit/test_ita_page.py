@@ -24,7 +24,8 @@ def test_it_shows_the_current_years_complaints_by_month(client, organisation):
     stats = response.context["statistics"]
     assert (stats.total, stats.completed, stats.in_progress) == (3, 2, 1)
     # The totals are exact; with fewer than 5 in all, every month is "<5", even the zeros.
-    assert [n for _, n in response.context["months"]] == ["<5"] * 12
+    # Only the months before this one are published (October to February).
+    assert [n for _, n in response.context["months"]] == ["<5"] * 5
     assert not response.cookies
     page = response.content.decode()
     assert "<script" not in page and "<svg" in page and "2569" in page
@@ -53,3 +54,27 @@ def test_small_months_are_suppressed_so_none_can_be_worked_out(client, organisat
     assert sum(n for n in shown if isinstance(n, int)) < 8
     page = response.content.decode()
     assert "&lt;5" in page and ">1<" not in page
+
+
+def test_the_figures_move_once_a_month_not_the_day_a_complaint_comes_in(client, organisation):
+    reports = category()
+    live(organisation, at(2026, 1, 10), category=reports)
+    live(organisation, at(2026, 1, 20), category=reports, state=State.CLOSED,
+         closed_at=at(2026, 2, 20))  # fmt: skip
+    live(organisation, at(2026, 2, 14), category=reports)
+    with time_machine.travel(at(2026, 2, 25), tick=False):
+        february = client.get("/en/ita/ITA1/").context["statistics"]
+    assert (february.total, february.completed) == (2, 0)  # as of 1 February
+    with time_machine.travel(at(2026, 3, 2), tick=False):
+        march = client.get("/en/ita/ITA1/").context["statistics"]
+    assert (march.total, march.completed) == (3, 1)  # as of 1 March
+    assert march.as_of == at(2026, 3, 1, 0, 0)
+
+
+def test_on_the_first_of_october_the_year_just_ended_is_shown_whole(client, organisation):
+    live(organisation, at(2026, 9, 30, 23, 0), category=category())
+    with time_machine.travel(at(2026, 10, 1, 8, 0), tick=False):
+        response = client.get("/en/ita/ITA1/")
+    statistics = response.context["statistics"]
+    assert statistics.fiscal_year.be == 2569 and statistics.total == 1
+    assert len(response.context["months"]) == 12
