@@ -16,6 +16,7 @@ from cases.models import (
     Organisation,
     OrganisationType,
     State,
+    Visibility,
 )
 from cases.selectors import MessageView, attachment_meta, case_content, case_messages
 from counselors.models import Role, User
@@ -99,7 +100,10 @@ def reporter_case(*, case: Case, key: bytes) -> ReporterCase:
             size=a.size,
             created=a.created,
         )
-        for a in Attachment.objects.filter(case=case).select_related("case").order_by("pk")
+        # A file on a staff-only note is the staff's, like the note.
+        for a in Attachment.objects.filter(case=case)
+        .exclude(message__visibility=Visibility.INTERNAL)
+        .order_by("pk")
     ]
     return ReporterCase(
         case=case,

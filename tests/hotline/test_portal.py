@@ -155,3 +155,31 @@ def test_a_purged_case_closes_the_portal_instead_of_failing(receipt, reporter):
     response = reporter.get("/case/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/return/")
+
+
+def test_files_on_staff_only_notes_are_not_listed_to_the_reporter(receipt, reporter, media):
+    import io
+
+    from cases.services import attachment_add
+
+    reporter.post(
+        "/case/reply/", {"body": "รูปเพิ่ม", "attachments": upload("mine.jpg", jpeg_with_gps())}
+    )
+    case, key = receipt_open(receipt)
+    note = message_add(
+        case=case, key=key, side=AuthorSide.COUNSELOR, body="x", visibility=Visibility.INTERNAL
+    )
+    attachment_add(
+        case=case, key=key, name="INTERNAL-FILE.pdf", content_type="application/pdf",
+        src=io.BytesIO(b"%PDF-1.4"), message=note,
+    )  # fmt: skip
+    attachment_add(
+        case=case,
+        key=key,
+        name="with-the-report.pdf",
+        content_type="application/pdf",
+        src=io.BytesIO(b"%PDF-1.4"),
+    )  # fmt: skip; a file sent with the report itself belongs to no message
+    page = reporter.get("/case/").content.decode()
+    assert "mine.jpg" in page and "with-the-report.pdf" in page
+    assert "INTERNAL-FILE" not in page
