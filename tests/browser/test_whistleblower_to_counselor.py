@@ -16,9 +16,9 @@ from playwright.sync_api import Page, expect
 
 from audit.models import Action, Event
 from cases.models import Case, CaseKeyWrap, State
+from tests.browser.steps import declare_no_conflict, move_on, sign_in, write
 from tests.browser.test_home import PHONE
 from tests.browser.test_reporter_journey import keep_receipt, submit
-from tests.browser.test_workspace import sign_in
 from tests.counselors import team as fixtures
 from tests.factories import CategoryFactory
 
@@ -40,27 +40,6 @@ REASON = "ต้องนัดสัมภาษณ์ผู้แจ้งเ�
 def open_from_inbox(page: Page, reference: str) -> None:
     page.goto("/en/staff/cases/")
     page.get_by_role("link", name=reference).click()
-
-
-def declare_no_conflict(page: Page) -> None:
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Before you read")
-    expect(page.locator("main")).not_to_contain_text(TITLE)
-    page.get_by_label("I declare that I have no").check()
-    page.get_by_role("button", name="Declare and read the case").click()
-
-
-def write(page: Page, kind: str, text: str) -> None:
-    """Adds a message of the kind chosen (to the reporter, or an internal note)."""
-    page.get_by_label(kind).check()
-    page.get_by_role("textbox", name="Message").fill(text)
-    page.get_by_role("button", name="Add the message").click()
-    expect(page.locator("ol.thread")).to_contain_text(text)
-
-
-def move_on(page: Page, *steps: str) -> None:
-    for step in steps:
-        page.get_by_role("button", name=step).click()
-        expect(page.get_by_role("status")).to_contain_text("The case was moved on")
 
 
 def test_a_report_from_the_public_form_to_the_counselor_and_back(
@@ -108,7 +87,7 @@ def test_a_report_from_the_public_form_to_the_counselor_and_back(
     counselor.reload()
     expect(counselor.locator("table.cases")).to_contain_text(TITLE)
     counselor.get_by_role("link", name=reference).click()
-    declare_no_conflict(counselor)
+    declare_no_conflict(counselor, unseen=TITLE)
     main = counselor.locator("main")
     expect(main).to_contain_text("ขอเงินสด 5,000 บาทที่ห้องกองช่าง")
     expect(main).to_contain_text(WHO)
@@ -167,7 +146,7 @@ def test_a_report_from_the_public_form_to_the_counselor_and_back(
     # The new counselor reads the case and its thread; the identity needs a request of their own.
     other = sign_in(new_context(), team.other_counselor)
     open_from_inbox(other, reference)
-    declare_no_conflict(other)
+    declare_no_conflict(other, unseen=TITLE)
     expect(other.locator("ol.thread")).to_contain_text(QUESTION)
     expect(other.locator("#case-state")).to_have_text("Under investigation")
     expect(other.get_by_role("button", name="Ask to see the identity")).to_be_visible()

@@ -2,16 +2,13 @@
 conflict, reads a report, replies, moves it to investigation and asks for the reporter's
 identity; a custodian approves; a supervisor reassigns the case."""
 
-from urllib.parse import urlsplit
-
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import expect
 
 from audit.models import Action, Event
 from cases.models import Case, CaseKeyWrap
-from tests.conftest import totp_now
+from tests.browser.steps import declare_no_conflict, move_on, sign_in, write
 from tests.counselors import team as fixtures
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -21,18 +18,6 @@ report = fixtures.report
 
 REPLY = "ขอบคุณที่แจ้ง กรุณาส่งสำเนาสัญญาเพิ่มเติม"
 REASON = "ต้องนัดสัมภาษณ์ผู้แจ้งเป็นพยาน"
-
-
-def sign_in(context: BrowserContext, user) -> Page:
-    page = context.new_page()
-    page.goto("/en/staff/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code").fill(totp_now(user))
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    assert urlsplit(page.url).path == "/en/staff/"
-    return page
 
 
 def test_counselor_custodian_and_supervisor_work_a_report(new_context, team, report, page_shots):
@@ -46,21 +31,12 @@ def test_counselor_custodian_and_supervisor_work_a_report(new_context, team, rep
     page_shots.take(counselor, "inbox")
     counselor.get_by_role("link", name=case.reference).click()
 
-    expect(counselor.get_by_role("heading", level=1)).to_contain_text("Before you read")
-    expect(counselor.locator("main")).not_to_contain_text("ผู้เสนอราคา")
-    counselor.get_by_label("I declare that I have no").check()
-    counselor.get_by_role("button", name="Declare and read the case").click()
+    declare_no_conflict(counselor, unseen="ผู้เสนอราคา")
     expect(counselor.locator("main")).to_contain_text("ผู้เสนอราคาสามรายเป็นญาติกัน")
     page_shots.take(counselor, "case")
 
-    counselor.get_by_label("A question to the reporter").check()
-    counselor.get_by_role("textbox", name="Message").fill(REPLY)
-    counselor.get_by_role("button", name="Add the message").click()
-    expect(counselor.locator("ol.thread")).to_contain_text(REPLY)
-
-    for step in ("Acknowledge receipt", "Start the assessment", "Open an investigation"):
-        counselor.get_by_role("button", name=step).click()
-        expect(counselor.get_by_role("status")).to_contain_text("The case was moved on")
+    write(counselor, "A question to the reporter", REPLY)
+    move_on(counselor, "Acknowledge receipt", "Start the assessment", "Open an investigation")
     expect(counselor.locator("#case-state")).to_have_text("Under investigation")
 
     counselor.get_by_label("Why do you need to know who the reporter is?").fill(REASON)
