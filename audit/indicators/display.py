@@ -59,16 +59,12 @@ class Line:
         """A table's rows, each beside the same row a year earlier (the same month of the
         fiscal year, for months), as that year published it."""
         before = self.previous.rows if self.previous is not None else ()
-        if self.figure.definition.kind == Kind.MONTHS:
-            earlier = {str(i): row.shown for i, row in enumerate(before)}
-            keys = [str(i) for i in range(len(self.figure.rows))]
-        else:
-            earlier = {row.key: row.shown for row in before}
-            keys = [row.key for row in self.figure.rows]
-        return [
-            (row, earlier.get(key, NOT_AVAILABLE))
-            for row, key in zip(self.figure.rows, keys, strict=True)
-        ]
+        rows = self.figure.rows
+        if self.figure.definition.kind == Kind.MONTHS:  # keys differ by year: match by place
+            shown = [row.shown for row in before] + [NOT_AVAILABLE] * len(rows)
+            return list(zip(rows, shown, strict=False))  # as many as this year's months
+        earlier = {row.key: row.shown for row in before}
+        return [(row, earlier.get(row.key, NOT_AVAILABLE)) for row in rows]
 
     @property
     def previous_total(self) -> int | str:

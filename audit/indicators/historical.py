@@ -1,7 +1,7 @@
 """Tallies of imported register rows (audit.HistoricalCase) received in a fiscal year, for one
 filtered set of rows or for each organisation at once (the rollup)."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -23,6 +23,13 @@ from audit.models_indicators import REJECTED, HistoricalCase
 from cases.models import Finding
 
 
+def register_completed(by: date | None = None) -> Q:
+    """A register row completed (by the day `by`, when given): closed, rejected, or referred
+    to another agency, as the ITA counts completion."""
+    closed = Q(closed_date__isnull=False) if by is None else Q(closed_date__lte=by)
+    return closed | Q(finding=REJECTED) | ~Q(referred_to="")
+
+
 def historical_tallies(
     everything: QuerySet[HistoricalCase],
     fiscal_year: FiscalYear,
@@ -38,7 +45,7 @@ def historical_tallies(
     anonymous, named = Q(is_anonymous=True), Q(is_anonymous=False)
     findings = [f.value for f in Finding]
     concluded = Q(finding__in=findings)
-    completed = Q(closed_date__isnull=False) | Q(finding=REJECTED) | ~Q(referred_to="")
+    completed = register_completed()
 
     def n(condition: Q) -> Count:
         return Count("pk", filter=condition)

@@ -9,8 +9,9 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 
 from audit.indicators.engine import COMPLETED
+from audit.indicators.historical import register_completed
 from audit.lib.fiscal import BANGKOK, FiscalYear
-from audit.models_indicators import REJECTED, HistoricalCase
+from audit.models_indicators import HistoricalCase
 from cases.models import Case, CaseKind, Organisation
 
 
@@ -54,7 +55,7 @@ def ita_statistics(
     )
     done_live = Q(state__in=COMPLETED, ended_at__lt=as_of)
     a = live.aggregate(total=Count("pk"), completed=Count("pk", filter=done_live))
-    done = Q(closed_date__lte=last_day) | Q(finding=REJECTED) | ~Q(referred_to="")
+    done = register_completed(by=last_day)
     b = imported.aggregate(total=Count("pk"), completed=Count("pk", filter=done))
     per_month: dict[tuple[int, int], int] = {}
     for rows in (
