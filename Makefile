@@ -4,8 +4,14 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 MO := locale/th/LC_MESSAGES/django.mo
+# make run PORT=8100 serves on another port; links in e-mails and the banner follow it.
+PORT ?= 8000
+export HOTLINE_PORT := $(PORT)
+export HOTLINE_SITE_URL ?= http://127.0.0.1:$(PORT)
+# The web server, worker and beat (and honcho's prefix) all log on Thailand's clock.
+export TZ := Asia/Bangkok
 
-.PHONY: run test lint format messages migrate demo clean
+.PHONY: run test fuzz lint format messages migrate demo clean system-packages
 
 $(BIN)/activate:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
@@ -33,11 +39,19 @@ demo: migrate
 	$(PY) manage.py seed_demo
 
 run: demo
-	@echo "The hotline is at http://127.0.0.1:8000/  (Ctrl-C stops the web server, worker and beat)"
+	@echo "The hotline is at $(HOTLINE_SITE_URL)/  (Ctrl-C stops the web server, worker and beat)"
 	PATH=$(abspath $(BIN)):$$PATH $(BIN)/honcho --procfile Procfile.dev start
 
-test: $(VENV)/.test-installed $(MO)
+# Chromium, GNU gettext and a Thai font, installed with apt-get when missing (see the script).
+system-packages:
+	@scripts/system-packages
+
+test: system-packages $(VENV)/.test-installed $(MO)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The property tests, long and random (CI runs them derandomized and bounded).
+fuzz: system-packages $(VENV)/.test-installed $(MO)
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -m hypothesis $(PYTEST_ARGS)
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
