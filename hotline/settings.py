@@ -250,7 +250,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"staff_requests_only": {"()": "hotline.logging.StaffRequestsOnly"}},
-    "formatters": {"plain": {"format": "{levelname} {name} {message}", "style": "{"}},
+    # One clock for the web server, worker and beat: ISO time in TIME_ZONE, with its offset.
+    "formatters": {
+        "plain": {
+            "format": "{asctime} {levelname} {name} {message}",
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+            "style": "{",
+        }
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
