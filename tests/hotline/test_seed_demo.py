@@ -54,3 +54,40 @@ def test_it_is_refused_in_production(db, settings):
     settings.PRODUCTION = True
     with pytest.raises(CommandError):
         seed()
+
+
+def test_every_demo_organisation_receives_reports(db):
+    from django.test import Client
+
+    seed()
+    for org in Organisation.objects.all():
+        category = Category.objects.get(kind="report", code="corruption")
+        response = Client().post(
+            f"/o/{org.code}/report/",
+            {"category": category.pk, "what": f"Demo report to {org.code}"},
+        )
+        assert response.status_code == 302, (org.code, response.content[:2000])
+        assert response.headers["Location"].endswith("/receipt/")
+
+
+def test_a_report_naming_the_mayor_reaches_a_district_supervisor(db):
+    seed()
+    district = Organisation.objects.get(code="D2601")
+    assert User.objects.filter(role=Role.SUPERVISOR, organisation=district).exists()
+
+
+def test_the_demo_counselor_holds_the_demo_report(db):
+    from cases.models import Case
+
+    seed()
+    report = Case.objects.get(kind="report")
+    assert report.assignee == User.objects.get(username="counselor")
+
+
+def test_the_banner_says_where_cases_go_and_who_opens_them(db, settings):
+    settings.SITE_URL = "http://127.0.0.1:8100"
+    out = seed()
+    assert "Sign in at http://127.0.0.1:8100/staff/login/" in out
+    notes = out.splitlines()[-3:]
+    assert all(code in notes[0] for code in Organisation.objects.values_list("code", flat=True))
+    assert "assigns" in notes[2] and "already assigned to 'counselor'" in notes[2]

@@ -9,6 +9,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from audit.models import Action, Event
 from audit.services import event_record
+from cases.assignment import case_assign
 from cases.models import (
     CaseKind,
     Category,
@@ -108,6 +109,8 @@ USERS = [
     ("supervisor", Role.SUPERVISOR, "M260101", "ประเสริฐ", "มั่นคง"),
     ("custodian", Role.CUSTODIAN, "M260101", "วิไล", "รักษ์ธรรม"),
     ("auditor", Role.AUDITOR, "P26", "สุรชัย", "ตรวจสอบ"),
+    # Where a report naming the municipality's mayor or counselors goes (DESIGN §1).
+    ("district", Role.SUPERVISOR, "D2601", "อำนาจ", "เที่ยงตรง"),
     ("admin", Role.ADMINISTRATOR, None, "ผู้ดูแล", "ระบบ"),
 ]
 
@@ -123,11 +126,11 @@ class Command(BaseCommand):
             self._organisations()
             self._categories()
             lines = [self._user(*spec) for spec in USERS]
-            kit_path = self._recovery_kit()
+            kits = [self._recovery_kit(code) for code, *_ in ORGANISATIONS]
             receipts = self._cases() if first_time else []
             if first_time:
                 event_record(action=Action.DEMO_SEEDED)
-        self.stdout.write("Demo data is ready. Sign in at http://127.0.0.1:8000/staff/login/")
+        self.stdout.write(f"Demo data is ready. Sign in at {settings.SITE_URL}/staff/login/")
         self.stdout.write(f"Every demo user's password is {DEMO_PASSWORD}")
         self.stdout.write("Add the TOTP key to an authenticator app, or use the backup code once.")
         self.stdout.write("")
@@ -135,14 +138,17 @@ class Command(BaseCommand):
         for line in lines:
             self.stdout.write(line)
         self.stdout.write("")
-        self.stdout.write(
-            f"Recovery kit of {DEMO_ORGANISATION}: {kit_path} (passphrase {DEMO_KIT_PASSPHRASE})"
-        )
+        kits_glob = kits[0].parent / "demo-recovery-kit-*.json"
+        self.stdout.write(f"Recovery kits (passphrase {DEMO_KIT_PASSPHRASE}): {kits_glob}")
         for receipt in receipts:
             self.stdout.write(f"Demo case receipt (shown only now): {receipt}")
+        self.stdout.write("")
+        for line in _newcomer_notes():
+            self.stdout.write(line)
 
-    def _recovery_kit(self) -> Path:
-        organisation = Organisation.objects.get(code=DEMO_ORGANISATION)
+    def _recovery_kit(self, code: str) -> Path:
+        """Every demo organisation can receive cases, so no demo path ends in a refusal."""
+        organisation = Organisation.objects.get(code=code)
         path = Path(settings.VAR_DIR) / f"demo-recovery-kit-{organisation.code}.json"
         if not RecoveryKey.objects.filter(organisation=organisation, is_active=True).exists():
             _, kit = recovery_kit_create(organisation=organisation, passphrase=DEMO_KIT_PASSPHRASE)
@@ -167,6 +173,14 @@ class Command(BaseCommand):
             channel=Channel.WEB,
             title="ฮั้วประมูลซ่อมถนนหมู่ 4",
             body={"what": "ผู้เสนอราคาสามรายเป็นเครือญาติกัน ราคาต่างกันไม่ถึงหนึ่งพันบาท"},
+        )
+        # The demo counselor holds the report at once, as if the supervisor had assigned it.
+        supervisor = User.objects.get(username="supervisor")
+        case_assign(
+            case_id=report.case.pk,
+            counselor=User.objects.get(username="counselor"),
+            supervisor=supervisor,
+            private=staff_key_unlock(user=supervisor, password=DEMO_PASSWORD).private,
         )
         return [question.receipt.display, report.receipt.display]
 
@@ -217,3 +231,19 @@ class Command(BaseCommand):
         code = backup.token if backup else backup_codes_issue(user=user)[0]
         secret = b32encode(device.bin_key).decode()
         return f"{username:<12} {role.value:<14} {secret:<34} {code}"
+
+
+def _newcomer_notes() -> list[str]:
+    """What a newcomer needs before trying the demo: where cases go and who may open them."""
+    by_code = {code: (name_en, code) for code, _, _, _, name_en, *_ in ORGANISATIONS}
+    staffed = sorted({org for _, _, org, *_ in USERS if org})
+    return [
+        "Every demo organisation receives questions and reports: "
+        + ", ".join(f"{name} ({code})" for name, code in by_code.values())
+        + ".",
+        f"Try the public side at {settings.SITE_URL}/o/{DEMO_ORGANISATION}/ ; a report naming "
+        f"the head of {DEMO_ORGANISATION} goes to its district, D2601 (user 'district').",
+        "Staff sign in at: " + ", ".join(staffed) + ". A supervisor assigns each new case to a "
+        "counselor before the counselor can open it; the demo report is already assigned to "
+        "'counselor'.",
+    ]
