@@ -9,13 +9,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from audit.indicators.definitions import BY_ID, DEFINITIONS, Definition, Kind
 from audit.indicators.engine import Scope, Tally, year_tally
 from audit.indicators.rollup import Freshness, rollup_read
 from audit.lib.histograms import histogram_quantile, median
+from audit.lib.numbers import decimal_text
 from audit.lib.suppression import (
     CROSS_ORGANISATION_MINIMUM,
     Cell,
@@ -51,7 +51,7 @@ class Row:
 
     @property
     def share_text(self) -> str:
-        return "" if self.share is None else number_format(self.share * 100, 1) + "%"
+        return "" if self.share is None else decimal_text(self.share, 1, scale=100) + "%"
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ class ChildRow:
     @property
     def per_staff_text(self) -> str:
         per_staff = self.reports_per_100_staff
-        return "\u2013" if per_staff is None else number_format(per_staff, 1)
+        return "\u2013" if per_staff is None else decimal_text(per_staff, 1)
 
 
 def _table(

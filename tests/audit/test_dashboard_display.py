@@ -36,3 +36,29 @@ def test_the_thai_dashboard_gives_the_fiscal_year_in_buddhist_era(auditor):
     assert "2026" not in page and "2027" not in page
     english = auditor.get("/en/staff/audit/?fy=2570").content.decode()
     assert "1 October 2026 to 30 September 2027" in english
+
+
+@pytest.mark.parametrize(
+    ("indicator", "value", "text"),
+    [
+        ("reports_per_100_staff", 0.3799, "0.4"),
+        ("reports_per_100_staff", 66.666, "66.7"),
+        ("median_days_to_close", 10.25, "10.3"),  # half up, as people round
+        ("anonymous_rate", 0.66666, "66.7%"),
+        ("anonymous_rate", 0.3799, "38.0%"),
+        ("substantiated_corruption_change", 0.66666, "+66.7%"),
+        ("substantiated_corruption_change", -0.0001, "0.0%"),  # no "-0.0"
+        ("amount_recovered", Decimal("1234.565"), "1,234.57"),
+    ],
+)
+def test_figures_are_rounded_not_cut_off(indicator, value, text):
+    with translation.override("en"):
+        assert value_text(Figure(BY_ID[indicator], value=value)) == text
+
+
+def test_shares_and_drill_down_figures_are_rounded_too(db):
+    with translation.override("en"):
+        row = Row(key="a", label="A", count=2, cell=Cell(2), share=2 / 3)
+        assert row.share_text == "66.7%"
+        child = ChildRow(org(), Cell(10), Cell(10), reports_per_100_staff=66.666)
+        assert child.per_staff_text == "66.7"
