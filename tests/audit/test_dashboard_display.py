@@ -62,3 +62,44 @@ def test_shares_and_drill_down_figures_are_rounded_too(db):
         assert row.share_text == "66.7%"
         child = ChildRow(org(), Cell(10), Cell(10), reports_per_100_staff=66.666)
         assert child.per_staff_text == "66.7"
+
+
+UNKNOWN = "ไม่พบหน่วยงานที่มีรหัสนี้ในหน่วยงานที่ท่านตรวจสอบ"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["org=ZZZ", "org=ELSE", "org=ZZZ&category=nope", "org=ELSE&fy=abc", "org=" + "Z" * 25],
+)
+def test_an_organisation_outside_the_subtree_is_an_error_not_other_figures(auditor, query):
+    response = auditor.get(f"/staff/audit/?{query}")
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "org" in form.errors
+    assert response.context["report"] is None and response.context["blocks"] == []
+    page = response.content.decode()
+    assert 'id="id_org_error"' in page
+    assert "ita_total" not in page and "<svg" not in page  # no figures, anyone's
+
+
+def test_the_unknown_code_is_said_in_the_readers_language(auditor):
+    thai = auditor.get("/staff/audit/?org=ZZZ").content.decode()
+    assert UNKNOWN in thai
+    english = auditor.get("/en/staff/audit/?org=ZZZ").content.decode()
+    assert "No organisation with this code in the organisations you audit." in english
+
+
+def test_the_log_and_the_exports_refuse_another_subtree_too(auditor, tree):
+    response = auditor.get("/staff/audit/log/?org=ELSE")
+    assert response.status_code == 200 and "org" in response.context["form"].errors
+    assert list(response.context["events"]) == []
+    assert UNKNOWN in response.content.decode()
+    for url in ("/staff/audit/export/all.csv?org=ELSE", "/staff/audit/export/all.csv?org=ZZZ&fy=x",
+                "/staff/audit/log/export.jsonl?org=ELSE"):  # fmt: skip
+        assert auditor.get(url).status_code == 404
+
+
+def test_a_code_within_the_subtree_still_drills_down(auditor):
+    response = auditor.get("/staff/audit/?fy=2569&org=DIST")
+    assert response.context["form"].errors == {}
+    assert response.context["report"]["reports_received"].value == 7
