@@ -7,13 +7,11 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from audit.indicators.definitions import DEFINITIONS, SECTION_TITLES, Kind, Section
-from audit.indicators.figures import Figure, Report, Row
+from audit.indicators.figures import NOT_AVAILABLE, Figure, Report, Row
 from audit.lib.numbers import decimal_text, rounded
 from audit.lib.suppression import threshold
 from audit.lib.svg import Bar, bar_chart, column_chart
 from hotline.lib.dates import local_date
-
-NOT_AVAILABLE = "\u2013"  # an en dash
 
 
 def value_text(figure: Figure | None) -> str:
@@ -104,7 +102,10 @@ def blocks(report: Report, previous: Report | None) -> list[Block]:
 def chart(figure: Figure) -> SafeString:
     title = str(figure.definition.label)
     if figure.definition.kind == Kind.MONTHS:
-        values = [row.shown if row.suppressed else row.count for row in figure.rows]
+        values = [
+            "" if not row.available else row.shown if row.suppressed else row.count
+            for row in figure.rows
+        ]
         return column_chart([row.label for row in figure.rows], values, title)
     bars = [
         Bar(row.label, None if row.suppressed else row.count, str(row.shown)) for row in figure.rows
