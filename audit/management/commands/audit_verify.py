@@ -2,7 +2,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from audit.selectors import chain_verify
 
@@ -19,7 +19,6 @@ class Command(BaseCommand):
             help="a checkpoint file exported earlier (JSON lines); may be given more than once",
         )
 
-    @no_translations  # the log page says the problems in its reader's language; this, in English
     def handle(self, *args: Any, **options: Any) -> None:
         extra = []
         for path in options["checkpoint"]:
