@@ -22,12 +22,14 @@ from cases.models import CaseKind, Category, Channel, Organisation, ReferralTarg
 from cases.workflow import subject_pseudonym
 from hotline.lib.dates import BUDDHIST_ERA_OFFSET
 
-COLUMNS = (
-    "external_ref", "org_code", "kind", "category", "channel", "received_date",
+# A file must have the required columns; any optional one may be left out, which reads as
+# empty cells in every row (a register that never recorded findings has no such column).
+REQUIRED_COLUMNS = ("external_ref", "org_code", "kind", "category", "channel", "received_date")
+OPTIONAL_COLUMNS = (
     "acknowledged_date", "closed_date", "finding", "anonymous", "retaliation", "referred_to",
-    "subject_key", "amount_recovered",
+    "subject_key", "amount_recovered", "incident_date",
 )  # fmt: skip
-OPTIONAL_COLUMNS = ("incident_date",)
+COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 REQUIRED = ("external_ref", "org_code", "category")  # the others are checked by kind
 TRUE = {"1", "true", "yes", "y", "ใช่", "จริง"}
 FALSE = {"", "0", "false", "no", "n", "ไม่", "ไม่ใช่", "เท็จ"}
@@ -138,7 +140,7 @@ class _Row:
 def _check(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[RowError]]:
     errors: list[RowError] = []
     header = set(rows[0]) if rows else set()
-    for column in COLUMNS:
+    for column in REQUIRED_COLUMNS:
         if rows and column not in header:
             errors.append(RowError(1, column, "the column is missing"))
     if errors:
@@ -169,7 +171,7 @@ def _check(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[RowEr
         channel = row.choice("channel", list(Channel.values), required=True)
         received = row.day("received_date", required=True)
         acknowledged, closed = row.day("acknowledged_date"), row.day("closed_date")
-        incident = row.day("incident_date") if "incident_date" in raw else None
+        incident = row.day("incident_date")
         for column, value in (("acknowledged_date", acknowledged), ("closed_date", closed)):
             if value and received and value < received:
                 row.error(column, "earlier than received_date")

@@ -1,8 +1,10 @@
 """Reads of the audit log: chain verification."""
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+from django.utils.translation import gettext, gettext_noop
 
 from audit.lib.chain import GENESIS, ChainRow, chain_hash
 from audit.lib.checkpoints import checkpoint_verify
@@ -29,7 +31,23 @@ class ChainReport:
     count: int
     head: str
     bad_seq: int | None = None
-    problem: str = ""
+    problem_template: str = ""  # in English, marked for translation
+    problem_params: Mapping[str, object] = field(default_factory=dict)
+    # The newest signed checkpoint the chain was held against; None when none has been signed,
+    # so events removed from the end of the chain could not have been noticed.
+    checkpoint_seq: int | None = None
+
+    @property
+    def problem(self) -> str:
+        """What is wrong, in English: for the command line and logs."""
+        return self.problem_template % self.problem_params if self.problem_template else ""
+
+    @property
+    def problem_text(self) -> str:
+        """What is wrong, in the active language: for the log page."""
+        if not self.problem_template:
+            return ""
+        return gettext(self.problem_template) % self.problem_params
 
 
 def _rows(chunk_size: int) -> Iterator[ChainRow]:
@@ -47,16 +65,15 @@ def rows_verify(rows: Iterable[ChainRow]) -> ChainReport:
                 count,
                 head,
                 expected_seq,
-                f"event #{expected_seq} is missing (next found is #{row.seq})",
+                gettext_noop("event #%(seq)s is missing (next found is #%(next)s)"),
+                {"seq": expected_seq, "next": row.seq},
             )
         if row.prev_hash != head:
-            return ChainReport(
-                False, count, head, row.seq, f"event #{row.seq} does not link to its predecessor"
-            )
+            problem = gettext_noop("event #%(seq)s does not link to its predecessor")
+            return ChainReport(False, count, head, row.seq, problem, {"seq": row.seq})
         if chain_hash(row) != row.hash:
-            return ChainReport(
-                False, count, head, row.seq, f"event #{row.seq} was altered after it was written"
-            )
+            problem = gettext_noop("event #%(seq)s was altered after it was written")
+            return ChainReport(False, count, head, row.seq, problem, {"seq": row.seq})
         head, count, expected_seq = row.hash, count + 1, expected_seq + 1
     return ChainReport(True, count, head)
 
@@ -66,7 +83,7 @@ def checkpoint_check(report: ChainReport, checkpoint: dict[str, Any]) -> ChainRe
     key = keyring().signing_key(str(checkpoint.get("key_id")))
     if key is None or not checkpoint_verify(checkpoint, key.public_hex):
         return ChainReport(
-            False, report.count, report.head, None, "checkpoint signature is invalid"
+            False, report.count, report.head, None, gettext_noop("checkpoint signature is invalid")
         )
     seq, head = int(checkpoint["seq"]), str(checkpoint["head"])
     if report.count < seq:
@@ -75,7 +92,10 @@ def checkpoint_check(report: ChainReport, checkpoint: dict[str, Any]) -> ChainRe
             report.count,
             report.head,
             report.count + 1,
-            f"the chain ends at #{report.count} but a checkpoint saw #{seq}: events were removed",
+            gettext_noop(
+                "the chain ends at #%(count)s but a checkpoint saw #%(seq)s: events were removed"
+            ),
+            {"count": report.count, "seq": seq},
         )
     if seq == 0:
         return report
@@ -86,7 +106,8 @@ def checkpoint_check(report: ChainReport, checkpoint: dict[str, Any]) -> ChainRe
             report.count,
             report.head,
             seq,
-            f"event #{seq} differs from the one the checkpoint signed",
+            gettext_noop("event #%(seq)s differs from the one the checkpoint signed"),
+            {"seq": seq},
         )
     return report
 
@@ -105,4 +126,4 @@ def chain_verify(
         report = checkpoint_check(report, checkpoint)
         if not report.ok:
             return report
-    return report
+    return replace(report, checkpoint_seq=newest.seq) if newest is not None else report

@@ -62,22 +62,16 @@ def _auditor(request: HttpRequest) -> User:
     return request.user
 
 
-def _organisation_in_scope(user: User, code: str) -> Organisation:
-    """The organisation asked for, if it is in the auditor's subtree; 404 otherwise, so a
-    changed URL tells nothing about organisations elsewhere."""
-    if not code:
-        assert user.organisation is not None
-        return user.organisation
-    organisation = organisations_in_scope(user).filter(code=code).first()
-    if organisation is None:
-        raise Http404
-    return organisation
-
-
-def _scope(request: HttpRequest) -> tuple[IndicatorForm, Scope]:
-    form = IndicatorForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    organisation = _organisation_in_scope(_auditor(request), data.get("org") or "")
+def _scope(request: HttpRequest) -> tuple[IndicatorForm, Scope | None]:
+    """The scope the query asks for, or None when the query is wrong (the form says why):
+    no figures are better than figures of something else."""
+    user = _auditor(request)
+    form = IndicatorForm(request.GET or None, organisations=organisations_in_scope(user))
+    if form.is_bound and not form.is_valid():
+        return form, None
+    data = form.cleaned_data if form.is_bound else {}
+    organisation = data.get("org") or user.organisation
+    assert organisation is not None  # auditor_required let no one without one through
     year = data.get("fy")
     category_id = None
     if data.get("category"):
@@ -105,6 +99,9 @@ def _ancestors(user: User, organisation: Organisation) -> list[Organisation]:
 @auditor_required
 def indicators_view(request: HttpRequest) -> HttpResponse:
     form, scope = _scope(request)
+    if scope is None:
+        empty: dict[str, Any] = {"form": form, "scope": None, "report": None, "blocks": []}
+        return render(request, "audit/indicators.html", empty)
     report, previous = indicators_report(scope, compare=True)
     query = request.GET.copy()
     query.pop("org", None)
@@ -137,6 +134,8 @@ def indicators_export_view(request: HttpRequest, name: str, fmt: str) -> HttpRes
     if fmt not in FORMATS:
         raise Http404
     _, scope = _scope(request)
+    if scope is None:  # the page offers no export for a wrong query
+        raise Http404
     report, _previous = indicators_report(scope)
     if name != ALL and name not in table_names(report):
         raise Http404
@@ -168,10 +167,15 @@ def indicators_export_view(request: HttpRequest, name: str, fmt: str) -> HttpRes
     return response
 
 
-def _log_filter(request: HttpRequest) -> tuple[LogFilterForm, LogFilter, int | None]:
-    form = LogFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    organisation = _organisation_in_scope(_auditor(request), data.get("org") or "")
+def _log_filter(request: HttpRequest) -> tuple[LogFilterForm, LogFilter | None, int | None]:
+    """The filter the query asks for, or None when the query is wrong (the form says why)."""
+    user = _auditor(request)
+    form = LogFilterForm(request.GET or None, organisations=organisations_in_scope(user))
+    if form.is_bound and not form.is_valid():
+        return form, None, None
+    data = form.cleaned_data if form.is_bound else {}
+    organisation = data.get("org") or user.organisation
+    assert organisation is not None  # auditor_required let no one without one through
     log_filter = LogFilter(
         organisation=organisation,
         start=data.get("start"),
@@ -184,6 +188,16 @@ def _log_filter(request: HttpRequest) -> tuple[LogFilterForm, LogFilter, int | N
 
 def _log_page(request: HttpRequest, verification: Any = None) -> HttpResponse:
     form, log_filter, before = _log_filter(request)
+    checkpoints = Checkpoint.objects.order_by("-seq", "-created")[:10]
+    if log_filter is None:
+        empty: dict[str, Any] = {
+            "form": form,
+            "log_filter": None,
+            "events": [],
+            "checkpoints": checkpoints,
+            "verification": verification,
+        }
+        return render(request, "audit/log.html", empty)
     events = events_page(log_filter, before)
     event_record(
         action=Action.AUDIT_LOG_VIEWED,
@@ -199,7 +213,7 @@ def _log_page(request: HttpRequest, verification: Any = None) -> HttpResponse:
         "events": events,
         "next_before": events[-1].seq if len(events) and events[-1].seq > 1 else None,
         "query": query.urlencode(),
-        "checkpoints": Checkpoint.objects.order_by("-seq", "-created")[:10],
+        "checkpoints": checkpoints,
         "verification": verification,
     }
     return render(request, "audit/log.html", context)
@@ -222,6 +236,8 @@ def log_verify_view(request: HttpRequest) -> HttpResponse:
 @auditor_required
 def log_export_view(request: HttpRequest) -> StreamingHttpResponse:
     _, log_filter, _before = _log_filter(request)
+    if log_filter is None:  # the page offers no export for a wrong query
+        raise Http404
     with transaction.atomic():
         event_record(
             action=Action.AUDIT_LOG_EXPORTED,

@@ -1,19 +1,17 @@
 """Figures as people read them on the dashboard: formatted values, charts, comparisons."""
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from audit.indicators.definitions import DEFINITIONS, SECTION_TITLES, Kind, Section
-from audit.indicators.figures import Figure, Report, Row
+from audit.indicators.figures import NOT_AVAILABLE, Figure, Report, Row
+from audit.lib.numbers import decimal_text, rounded
 from audit.lib.suppression import threshold
 from audit.lib.svg import Bar, bar_chart, column_chart
 from hotline.lib.dates import local_date
-
-NOT_AVAILABLE = "\u2013"  # an en dash
 
 
 def value_text(figure: Figure | None) -> str:
@@ -25,14 +23,14 @@ def value_text(figure: Figure | None) -> str:
     if value is None:
         return NOT_AVAILABLE
     if kind == Kind.RATE:
-        return number_format(float(value) * 100, 1) + "%"
+        return decimal_text(value, 1, scale=100) + "%"
     if kind == Kind.CHANGE:
-        sign = "+" if value > 0 else ""
-        return sign + number_format(float(value) * 100, 1) + "%"
+        sign = "+" if rounded(value, 1, scale=100) > 0 else ""
+        return sign + decimal_text(value, 1, scale=100) + "%"
     if kind == Kind.MONEY:
-        return number_format(Decimal(value), 2, force_grouping=True)
+        return decimal_text(value, 2, grouping=True)
     if kind in (Kind.DAYS, Kind.NUMBER):
-        return number_format(float(value), 1)
+        return decimal_text(value, 1)
     return number_format(value, force_grouping=True)
 
 
@@ -104,7 +102,10 @@ def blocks(report: Report, previous: Report | None) -> list[Block]:
 def chart(figure: Figure) -> SafeString:
     title = str(figure.definition.label)
     if figure.definition.kind == Kind.MONTHS:
-        values = [row.shown if row.suppressed else row.count for row in figure.rows]
+        values = [
+            "" if not row.available else row.shown if row.suppressed else row.count
+            for row in figure.rows
+        ]
         return column_chart([row.label for row in figure.rows], values, title)
     bars = [
         Bar(row.label, None if row.suppressed else row.count, str(row.shown)) for row in figure.rows

@@ -40,7 +40,7 @@ def table_rows(report: Report, name: str) -> list[list[Any]]:
     rows = [[_("key"), _("label"), _("count"), _("share")]]
     for row in figure.rows:
         share = "" if row.share is None else round(row.share, 4)
-        rows.append([row.key, row.label, row.shown, share])
+        rows.append([row.key, row.label, _display(row.published), share])
     rows.append(["total", _("Total"), figure.total, 1 if figure.total else ""])
     return rows
 
@@ -51,7 +51,7 @@ def long_rows(report: Report) -> list[list[Any]]:
     for figure in report.figures.values():
         if figure.is_table:
             for row in figure.rows:
-                rows.append([figure.id, row.key, row.shown])
+                rows.append([figure.id, row.key, _display(row.published)])
             rows.append([figure.id, "total", figure.total])
         else:
             rows.append([figure.id, "", _display(figure.public_value())])

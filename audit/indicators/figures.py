@@ -4,18 +4,20 @@ Everything a person or a file sees goes through here, so the dashboard, the expo
 `indicators` command show the same figures with the same cells suppressed.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from audit.indicators.definitions import BY_ID, DEFINITIONS, Definition, Kind
 from audit.indicators.engine import Scope, Tally, year_tally
 from audit.indicators.rollup import Freshness, rollup_read
+from audit.lib.fiscal import BANGKOK
 from audit.lib.histograms import histogram_quantile, median
+from audit.lib.numbers import decimal_text
 from audit.lib.suppression import (
     CROSS_ORGANISATION_MINIMUM,
     Cell,
@@ -27,6 +29,8 @@ from audit.lib.suppression import (
 )
 from cases.models import ActionType, CaseKind, Category, Channel, Organisation, OrganisationType
 from hotline.lib.dates import local_date
+
+NOT_AVAILABLE = "\u2013"  # an en dash
 
 
 def suppressed_mark() -> str:
@@ -40,6 +44,7 @@ class Row:
     count: int  # the true count: never published when suppressed
     cell: Cell
     share: float | None  # of the table's total; None when suppressed
+    available: bool = True  # False for a month that has not begun: nothing to count yet
 
     @property
     def suppressed(self) -> bool:
@@ -47,11 +52,16 @@ class Row:
 
     @property
     def shown(self) -> int | str:
-        return self.cell.shown(threshold())
+        return self.cell.shown(threshold()) if self.available else NOT_AVAILABLE
+
+    @property
+    def published(self) -> int | str | None:
+        """The cell as files carry it: None (an empty cell) when there is nothing to count."""
+        return self.cell.shown(threshold()) if self.available else None
 
     @property
     def share_text(self) -> str:
-        return "" if self.share is None else number_format(self.share * 100, 1) + "%"
+        return "" if self.share is None else decimal_text(self.share, 1, scale=100) + "%"
 
 
 @dataclass(frozen=True)
@@ -73,7 +83,7 @@ class Figure:
     def public_value(self) -> Any:
         """The figure as published (JSON, CSV): suppressed counts as "<5"."""
         if self.is_table:
-            return {row.key: row.shown for row in self.rows}
+            return {row.key: row.published for row in self.rows}
         if self.suppressed:
             return suppressed_mark()
         if isinstance(self.value, float):
@@ -115,24 +125,36 @@ class ChildRow:
     @property
     def per_staff_text(self) -> str:
         per_staff = self.reports_per_100_staff
-        return "\u2013" if per_staff is None else number_format(per_staff, 1)
+        return NOT_AVAILABLE if per_staff is None else decimal_text(per_staff, 1)
 
 
 def _table(
-    definition: Definition, cells: dict[str, int], labels: dict[str, str], limit: int
+    definition: Definition,
+    cells: dict[str, int],
+    labels: dict[str, str],
+    limit: int,
+    *,
+    unavailable: Collection[str] = (),
 ) -> Figure:
+    """A table with its small cells suppressed. The `unavailable` cells (months not begun)
+    are left out of the suppression: a reader knows they are empty, so hiding them could not
+    protect another cell."""
     total = sum(cells.values())
-    suppressed = table_suppress(cells, limit)
-    rows = tuple(
-        Row(
+    suppressed = table_suppress({k: n for k, n in cells.items() if k not in unavailable}, limit)
+
+    def row(key: str, count: int) -> Row:
+        cell = suppressed.get(key)
+        shared = cell is not None and not cell.suppressed and total > 0
+        return Row(
             key=key,
             label=labels.get(key, key),
-            count=cell.count,
-            cell=cell,
-            share=None if cell.suppressed or total == 0 else cell.count / total,
+            count=count,
+            cell=cell or Cell(count),
+            share=count / total if shared else None,
+            available=cell is not None,
         )
-        for key, cell in suppressed.items()
-    )
+
+    rows = tuple(row(key, count) for key, count in cells.items())
     return Figure(definition, value=total, rows=rows, total=total)
 
 
@@ -151,6 +173,17 @@ def _category_cells(tally: Tally, kind: str, scope: Scope) -> dict[str, int]:
 
 def _month_labels(scope: Scope) -> dict[str, str]:
     return {f"{m.year:04d}-{m.month:02d}": _month_label(m) for m in scope.fiscal_year.months()}
+
+
+def _months_not_begun(scope: Scope, cells: dict[str, int]) -> set[str]:
+    """The months of the year after the moment the figures describe, with nothing in them (a
+    register row dated in the future still counts where it is)."""
+    begun = scope.reference
+    return {
+        key
+        for key, month in zip(_month_labels(scope), scope.fiscal_year.months(), strict=True)
+        if datetime.combine(month, time.min, tzinfo=BANGKOK) >= begun and not cells.get(key)
+    }
 
 
 def _month_label(month: date) -> str:
@@ -215,8 +248,12 @@ def report_build(
             {k: str(v) for k, v in ActionType.choices},
         ),
     }  # fmt: skip
+    not_begun = _months_not_begun(scope, tables["ita_by_month"][0])
     for indicator_id, (cells, labels) in tables.items():
-        figures[indicator_id] = _table(BY_ID[indicator_id], cells, labels, limit)
+        unavailable = not_begun if indicator_id == "ita_by_month" else set()
+        figures[indicator_id] = _table(
+            BY_ID[indicator_id], cells, labels, limit, unavailable=unavailable
+        )
 
     share("anonymous_rate", "anonymous_reports", "reports")
     share("anonymous_follow_up_rate", "anonymous_followed_up", "follow_up_measured")
