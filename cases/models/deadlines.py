@@ -45,6 +45,7 @@ class Reminder(models.Model):
     class Kind(models.TextChoices):
         REMIND = "remind", _("reminder")
         ESCALATE = "escalate", _("escalation")
+        PURGE = "purge", _("purge notice")
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=10, choices=Kind.choices)

@@ -51,6 +51,9 @@ class Case(CaseWorkflow):
         on_delete=models.PROTECT,
         related_name="follow_up_cases",
     )
+    # Set while a supervisor keeps the case from being purged (a court or an inquiry needs
+    # it); the reason is an internal note on the case, the placing and lifting are audited.
+    legal_hold_at = models.DateTimeField(_("on legal hold since"), null=True, blank=True)
     key_version = models.PositiveSmallIntegerField(default=1, editable=False)
     title_ct = models.BinaryField(editable=False)
     body_ct = models.BinaryField(editable=False)
