@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cases import crypto
 from cases.deadlines import next_deadline
-from cases.models import Case, CaseExclusion, CaseKeyWrap, State, WrapPurpose
+from cases.models import ENDED_STATES, Case, CaseExclusion, CaseKeyWrap, WrapPurpose
 from cases.services import wrap_info
 from counselors.models import Role, User
 
@@ -118,7 +118,7 @@ def _filtered(
     elif filters.scope == Scope.UNASSIGNED:
         cases = cases.filter(assignee__isnull=True)
     if filters.deadline:
-        cases = cases.exclude(state=State.CLOSED).filter(purged_at__isnull=True)
+        cases = cases.exclude(state__in=ENDED_STATES).filter(purged_at__isnull=True)
         if filters.deadline == Deadline.OVERDUE:
             cases = cases.filter(_open_deadline_before(today))
         elif filters.deadline == Deadline.SOON:

@@ -101,7 +101,7 @@ def case_page(
         "transitions": transitions,
         "reply_form": bound.get("reply") or ReplyForm(),
         "assign_form": (bound.get("assign") or AssignForm(counselors=assignable_counselors(case)))
-        if is_supervisor and case.state != State.CLOSED
+        if is_supervisor and not case.is_ended
         else None,
         "decline_form": (bound.get("decline") or DeclineForm()) if is_assignee else None,
         "has_identity": has_identity,
