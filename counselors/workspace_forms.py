@@ -228,6 +228,19 @@ class DeclineForm(_OwnIds):
     )
 
 
+class LegalHoldForm(_OwnIds):
+    id_prefix = "hold"
+    reason = forms.CharField(
+        label=_("Reason"),
+        help_text=_(
+            "For example the court case or inquiry that needs the case kept. Kept as an "
+            "encrypted internal note on the case."
+        ),
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class DeclareForm(_OwnIds):
     id_prefix = "declare"
     no_conflict = forms.BooleanField(

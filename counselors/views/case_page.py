@@ -26,6 +26,7 @@ from counselors.workspace_forms import (
     DeclineForm,
     FaqDraftForm,
     IdentityRequestForm,
+    LegalHoldForm,
     ReplyForm,
     TransitionForm,
 )
@@ -104,6 +105,7 @@ def case_page(
         if is_supervisor and not case.is_ended
         else None,
         "decline_form": (bound.get("decline") or DeclineForm()) if is_assignee else None,
+        "hold_form": (bound.get("hold") or LegalHoldForm()) if is_supervisor else None,
         "has_identity": has_identity,
         "identity_readable": has_identity and identity_readable(case=case, user=user),
         "identity_requests": identity_requests_for_case(case=case, user=user),
