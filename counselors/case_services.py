@@ -54,6 +54,18 @@ def case_read_record(*, case: Case, user: User) -> None:
     event_record(action=Action.CASE_READ, actor=user, organisation=case.organisation, target=case)
 
 
+def inbox_read_record(*, user: User, case_ids: Sequence[int]) -> None:
+    """Titles decrypted for an inbox page are content read: one event for the page, naming
+    the cases whose titles it showed. A page that decrypted nothing read nothing."""
+    if case_ids:
+        event_record(
+            action=Action.INBOX_READ,
+            actor=user,
+            organisation=user.organisation,
+            details={"cases": list(case_ids)},
+        )
+
+
 def attachment_download_record(*, attachment: Attachment, user: User) -> None:
     event_record(
         action=Action.ATTACHMENT_DOWNLOADED,
