@@ -6,11 +6,11 @@ from typing import Any
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
 
 from cases.assignment import assignable_counselors
 from cases.deadlines import next_deadline
 from cases.models import CaseKind, Identity, State
+from cases.report_fields import STAFF_LABELS, body_rows
 from cases.selectors import attachment_meta, case_content, case_messages
 from cases.workflow import transitions_open_to
 from counselors.case_services import case_read_record
@@ -30,24 +30,6 @@ from counselors.workspace_forms import (
     ReplyForm,
     TransitionForm,
 )
-
-BODY_LABELS = {
-    "question": _("Question"),
-    "what": _("What happened"),
-    "when_where": _("When and where"),
-    "who": _("Who was involved"),
-    "how_known": _("How the reporter knows"),
-    "ongoing": _("Still going on"),
-    "executive_involved": _("The head of the organisation is involved"),
-    "named_staff": _("Counselors the reporter named"),
-    "about_organisation": _("About the organisation"),
-}
-
-
-def body_rows(body: dict[str, str]) -> list[tuple[str, str]]:
-    known = [(str(label), body[name]) for name, label in BODY_LABELS.items() if body.get(name)]
-    other = [(name, value) for name, value in body.items() if name not in BODY_LABELS and value]
-    return known + other
 
 
 def _state_label(details: dict[str, Any]) -> str:
@@ -93,7 +75,7 @@ def case_page(
     context: dict[str, Any] = {
         "case": case,
         "content": content,
-        "body_rows": body_rows(content.body),
+        "body_rows": body_rows(content.body, STAFF_LABELS),
         "thread": case_messages(case=case, key=key, include_internal=True),
         "attachments": [
             (a, attachment_meta(attachment=a, key=key))
