@@ -9,14 +9,16 @@ from django.shortcuts import render
 
 from cases.assignment import assignable_counselors
 from cases.deadlines import next_deadline
-from cases.models import CaseKind, Identity, State
+from cases.models import Case, CaseKind, Identity, State
 from cases.report_fields import STAFF_LABELS, body_rows
 from cases.selectors import attachment_meta, case_content, case_messages
 from cases.workflow import transitions_open_to
 from counselors.case_services import case_read_record
 from counselors.models import Role
 from counselors.selectors import (
+    case_for_staff,
     case_history,
+    case_key_readable,
     identity_readable,
     identity_requests_for_case,
 )
@@ -35,6 +37,20 @@ from counselors.workspace_forms import (
 def _state_label(details: dict[str, Any]) -> str:
     state = details.get("to") if isinstance(details, dict) else None
     return str(State(state).label) if state in State.values else ""
+
+
+def _related_case(opened: OpenCase) -> Case | None:
+    """The earlier case a retaliation report is about, if this reader may read it too."""
+    case, user = opened.case, opened.user
+    if case.related_case_id is None:
+        return None
+    related = case_for_staff(user, case.related_case_id)
+    if (
+        related is None
+        or case_key_readable(case=related, user=user, private=opened.private) is None
+    ):
+        return None
+    return related
 
 
 def case_page(
@@ -88,6 +104,7 @@ def case_page(
         else None,
         "decline_form": (bound.get("decline") or DeclineForm()) if is_assignee else None,
         "hold_form": (bound.get("hold") or LegalHoldForm()) if is_supervisor else None,
+        "related_case": _related_case(opened),
         "has_identity": has_identity,
         "identity_readable": has_identity and identity_readable(case=case, user=user),
         "identity_requests": identity_requests_for_case(case=case, user=user),

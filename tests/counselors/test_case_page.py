@@ -154,3 +154,23 @@ def test_the_report_fields_read_in_words_never_codes(team, prefix, expected):
         assert words in original
     for code in ("how_known", "saw", "ongoing", "executive_involved", "yes"):
         assert f">{code}<" not in original
+
+
+def test_a_retaliation_report_links_to_its_earlier_case_for_those_who_may_read_it(team, report):
+    retaliation = new_report(
+        team.organisation, is_retaliation=True, related_case=report.case, title="ถูกย้ายงาน"
+    ).case
+    original = report.case.reference
+    supervisor = signed_in_client(team.supervisor)
+    page = supervisor.get(url(retaliation)).content.decode()
+    assert "Retaliation for the report" in page
+    assert f'<a href="/en/staff/cases/{report.case.pk}/">{original}</a>' in page
+
+    # A counselor given the retaliation report alone holds no key to the earlier case: they
+    # learn there is one, never which.
+    team.assign(retaliation)
+    counselor = signed_in_client(team.counselor)
+    counselor.post(url(retaliation, "declare/"), {"no_conflict": "on"})
+    page = counselor.get(url(retaliation)).content.decode()
+    assert "ถูกย้ายงาน" in page and "A case you cannot open" in page
+    assert original not in page and f"/staff/cases/{report.case.pk}/" not in page
