@@ -194,7 +194,14 @@ def message_add(
     body: str,
     visibility: Visibility = Visibility.SHARED,
     author: User | None = None,
+    question_to_reporter: bool = False,
 ) -> Message:
+    """Add a message to the case's thread, encrypted.
+
+    A counselor's shared message is the feedback the deadline asks for (it tells the reporter
+    what was done and why) unless it is a `question_to_reporter`: asking them for more is not
+    feedback (EU Directive 2019/1937 Art. 5(13)).
+    """
     message = Message(case=case, author_side=side, author=author, visibility=visibility)
     if side == AuthorSide.REPORTER:
         message.created = coarse_now()
@@ -203,9 +210,13 @@ def message_add(
     )
     with transaction.atomic():
         message.save()
-        # A counselor's first reply the reporter can read is the feedback the deadline asks
-        # for; the automatic acknowledgement is not.
-        is_feedback = side == AuthorSide.COUNSELOR and visibility == Visibility.SHARED
+        # A counselor's first answer the reporter can read is the feedback the deadline asks
+        # for; the automatic acknowledgement and a question back to them are not.
+        is_feedback = (
+            side == AuthorSide.COUNSELOR
+            and visibility == Visibility.SHARED
+            and not question_to_reporter
+        )
         if is_feedback and case.feedback_at is None:
             case.feedback_at = message.created
             Case.objects.filter(pk=case.pk, feedback_at__isnull=True).update(

@@ -83,7 +83,8 @@ def identity_read_record(*, case: Case, user: User) -> None:
 
 
 def reply_add(*, case: Case, key: bytes, user: User, kind: str, body: str) -> Message:
-    """An answer or a question to the reporter (shared), or an internal note."""
+    """An answer or a question to the reporter (shared), or an internal note. Only an answer
+    counts as feedback to the reporter (cases.services.message_add)."""
     if kind not in (ReplyKind.ANSWER, ReplyKind.QUESTION, ReplyKind.NOTE):
         raise ValueError(kind)
     visibility = Visibility.INTERNAL if kind == ReplyKind.NOTE else Visibility.SHARED
@@ -95,6 +96,7 @@ def reply_add(*, case: Case, key: bytes, user: User, kind: str, body: str) -> Me
             author=user,
             body=body,
             visibility=visibility,
+            question_to_reporter=kind == ReplyKind.QUESTION,
         )
         event_record(
             action=Action.MESSAGE_ADDED,

@@ -101,7 +101,10 @@ class ReplyForm(_OwnIds):
             (ReplyKind.NOTE, _("An internal note (staff only)")),
         ],
         widget=forms.RadioSelect,
-        initial=ReplyKind.ANSWER,
+        help_text=_(
+            "Only an answer that tells the reporter what was done and why counts as the "
+            "feedback their deadline asks for; a question to them does not."
+        ),
     )
     body = forms.CharField(
         label=_("Message"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 6})
