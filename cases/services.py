@@ -33,6 +33,7 @@ from cases.models import (
     Visibility,
     WrapPurpose,
 )
+from cases.notifications import case_supervisors, notification_queue
 from cases.receipts import SealedReceipt, receipt_seal
 from counselors.models import Role, User
 
@@ -217,12 +218,26 @@ def message_add(
             and visibility == Visibility.SHARED
             and not question_to_reporter
         )
+        if side == AuthorSide.REPORTER and case.is_ended:
+            _reporter_wrote_after_end(case)
         if is_feedback and case.feedback_at is None:
             case.feedback_at = message.created
             Case.objects.filter(pk=case.pk, feedback_at__isnull=True).update(
                 feedback_at=message.created
             )
     return message
+
+
+def _reporter_wrote_after_end(case: Case) -> None:
+    """Mark the ended case for its supervisors' decision to reopen it, and tell them once
+    (a question reopens itself on the reporter's follow-up and tells its counselor)."""
+    marked = Case.objects.filter(pk=case.pk, reporter_wrote_after_end=False).update(
+        reporter_wrote_after_end=True
+    )
+    case.reporter_wrote_after_end = True
+    if marked and case.kind == CaseKind.REPORT:
+        for supervisor in case_supervisors(case):
+            notification_queue(recipient=supervisor, case=case)
 
 
 def attachment_add(

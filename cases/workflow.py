@@ -161,8 +161,10 @@ def case_transition(
         _stamp(case, name, now)
         if case.state in ENDED_STATES and source not in ENDED_STATES:
             case.ended_at = now
+            case.reporter_wrote_after_end = False
         elif case.state not in ENDED_STATES and source in ENDED_STATES:
             case.reopened_at = now
+            case.reporter_wrote_after_end = False
         case.version += 1
         case.save()
         staff = actor if isinstance(actor, User) else None

@@ -13,6 +13,7 @@ from cases.models import (
     AuthorSide,
     Case,
     CaseKind,
+    CaseRead,
     Category,
     Channel,
     Message,
@@ -52,6 +53,18 @@ def conflict_declare(*, case: Case, user: User) -> ConflictDeclaration:
 
 def case_read_record(*, case: Case, user: User) -> None:
     event_record(action=Action.CASE_READ, actor=user, organisation=case.organisation, target=case)
+
+
+def case_seen_record(*, case: Case, user: User, up_to: int) -> None:
+    """This person has now seen the case's thread up to message `up_to`: the inbox stops
+    marking it new for them (and only for them)."""
+    with transaction.atomic():
+        seen, created = CaseRead.objects.select_for_update().get_or_create(
+            case=case, user=user, defaults={"seen_message_id": up_to}
+        )
+        if not created and seen.seen_message_id < up_to:
+            seen.seen_message_id = up_to
+            seen.save(update_fields=["seen_message_id"])
 
 
 def inbox_read_record(*, user: User, case_ids: Sequence[int]) -> None:

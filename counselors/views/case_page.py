@@ -13,7 +13,7 @@ from cases.models import Case, CaseKind, Identity, State
 from cases.report_fields import STAFF_LABELS, body_rows
 from cases.selectors import attachment_meta, case_content, case_messages
 from cases.workflow import transitions_open_to
-from counselors.case_services import case_read_record
+from counselors.case_services import case_read_record, case_seen_record
 from counselors.models import Role
 from counselors.selectors import (
     case_for_staff,
@@ -105,6 +105,9 @@ def case_page(
         "decline_form": (bound.get("decline") or DeclineForm()) if is_assignee else None,
         "hold_form": (bound.get("hold") or LegalHoldForm()) if is_supervisor else None,
         "related_case": _related_case(opened),
+        # The reporter wrote after the case ended: whoever may reopen it is offered to.
+        "reporter_wrote_after_end": case.is_ended and case.reporter_wrote_after_end,
+        "reopen_offered": "reopen" in open_names,
         "has_identity": has_identity,
         "identity_readable": has_identity and identity_readable(case=case, user=user),
         "identity_requests": identity_requests_for_case(case=case, user=user),
@@ -118,4 +121,6 @@ def case_page(
     }
     # Every showing of decrypted content leaves a trace, the refused-and-shown-again included.
     case_read_record(case=case, user=user)
+    thread = context["thread"]
+    case_seen_record(case=case, user=user, up_to=max((m.message.pk for m in thread), default=0))
     return render(request, "counselors/case.html", context, status=status)

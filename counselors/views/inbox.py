@@ -66,6 +66,7 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
             "received": day(timezone.localdate(row.case.created)),
             "deadline": day(row.deadline),
             "overdue": row.overdue,
+            "new": row.new,
             "assignee": (row.case.assignee.get_full_name() or row.case.assignee.username)
             if row.case.assignee
             else "",
