@@ -28,7 +28,7 @@ class DeadlinePolicy(models.Model):
         _("close answered questions after this many quiet days"), default=14
     )
     retention_years = models.PositiveSmallIntegerField(
-        _("purge closed cases after (years)"), default=5
+        _("purge ended cases after (years)"), default=5
     )
 
     class Meta:
