@@ -35,7 +35,7 @@ def due_dates(case: Case, received: date | None = None) -> dict[str, date | None
 
 def next_deadline(case: Case) -> tuple[str, date] | None:
     """The deadline the case is working towards now, as (field name, date)."""
-    if case.state == "closed" or case.purged_at:
+    if case.is_ended or case.purged_at:
         return None
     if case.kind == CaseKind.QUESTION:
         if case.answered_at is None and case.due_answer:

@@ -1,12 +1,10 @@
-"""Periodic work on cases: deadline reminders and escalations, closing quiet answered
-questions, and purging closed cases past their retention period. Each case is handled in its
-own transaction, so a run that dies halfway leaves every case whole, and a second run repeats
+"""Periodic work on cases: deadline reminders and escalations, and closing quiet answered
+questions (purging ended cases is cases.retention). Each case is handled in its own
+transaction, so a run that dies halfway leaves every case whole, and a second run repeats
 nothing that the first one finished."""
 
 from datetime import timedelta
-from pathlib import Path
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -15,21 +13,23 @@ from audit.models import Action
 from audit.services import event_record
 from cases.deadlines import next_deadline, policy_for
 from cases.models import (
-    Attachment,
+    ENDED_STATES,
     Case,
     CaseKind,
     DeadlinePolicy,
-    Identity,
     Organisation,
     Reminder,
     State,
 )
 from cases.notifications import notification_queue
+from cases.retention import case_purge, retention_purge
 from cases.selectors import case_supervisors
 from cases.workflow import TransitionRefused, case_transition
 
-FINISHED = (State.CLOSED, State.REJECTED, State.REFERRED)
 REMINDER_HORIZON_DAYS = 31
+
+# The purge moved to cases.retention; these names stay here for the callers that know them.
+__all__ = ["case_purge", "deadlines_scan", "questions_autoclose", "retention_purge"]
 
 
 def _policies() -> dict[int, DeadlinePolicy]:
@@ -51,7 +51,7 @@ def deadlines_scan() -> int:
     )
     policies = _policies()
     sent = 0
-    cases = Case.objects.filter(due_soon, purged_at__isnull=True).exclude(state__in=FINISHED)
+    cases = Case.objects.filter(due_soon, purged_at__isnull=True).exclude(state__in=ENDED_STATES)
     for case in cases.select_related("organisation", "assignee").iterator():
         deadline = next_deadline(case)
         if deadline is None:
@@ -102,49 +102,3 @@ def questions_autoclose() -> int:
             continue  # the reporter followed up meanwhile
         closed += 1
     return closed
-
-
-def retention_purge() -> int:
-    now = timezone.now()
-    policies = _policies()
-    purged = 0
-    candidates = Case.objects.filter(
-        state=State.CLOSED, purged_at__isnull=True, closed_at__lt=now - timedelta(days=365)
-    ).select_related("organisation")
-    for case in candidates.iterator():
-        years = _policy(policies, case.organisation).retention_years
-        if case.closed_at is None or case.closed_at > now - timedelta(days=365 * years):
-            continue
-        purged += case_purge(case_id=case.pk)
-    return purged
-
-
-def case_purge(*, case_id: int) -> bool:
-    """Remove everything anyone wrote, with every key that could open it; keep the metadata
-    and outcome the indicators count. Files are deleted after the commit; any left behind by
-    a crash are unreadable, since no key to them remains."""
-    with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case_id)
-        if case.purged_at is not None or case.state != State.CLOSED:
-            return False
-        files = list(Attachment.objects.filter(case=case).values_list("storage_name", flat=True))
-        case.attachments.all().delete()
-        case.messages.all().delete()
-        case.key_wraps.all().delete()
-        Identity.objects.filter(case=case).delete()
-        Case.objects.filter(pk=case.pk).update(
-            title_ct=b"",
-            body_ct=b"",
-            receipt_lookup=f"purged:{case.uid}",
-            receipt_salt=b"",
-            receipt_wrap=b"",
-            purged_at=timezone.now(),
-        )
-        event_record(action=Action.CASE_PURGED, organisation=case.organisation, target=case)
-        transaction.on_commit(lambda: _files_delete(files))
-    return True
-
-
-def _files_delete(names: list[str]) -> None:
-    for name in names:
-        (Path(settings.MEDIA_ROOT) / name).unlink(missing_ok=True)

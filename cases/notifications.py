@@ -10,15 +10,24 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from kombu.exceptions import OperationalError
 
 from cases.models import Case, Notification
-from counselors.models import User
+from counselors.models import Role, User
 
 logger = logging.getLogger(__name__)
+
+
+def case_supervisors(case: Case) -> QuerySet[User]:
+    """The supervisors to tell about a case: never those it names (even a content-free
+    e-mail would tell them it exists)."""
+    return User.objects.filter(
+        organisation_id=case.organisation_id, role=Role.SUPERVISOR, is_active=True
+    ).exclude(pk__in=case.exclusions.values("user_id"))
 
 
 def notification_queue(*, recipient: User, case: Case | None) -> Notification:

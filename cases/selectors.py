@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import QuerySet
 
 from cases import crypto
 from cases.lib.system_messages import system_message_text
@@ -20,8 +19,9 @@ from cases.models import (
     Visibility,
     WrapPurpose,
 )
+from cases.notifications import case_supervisors as case_supervisors  # who to tell
 from cases.services import wrap_info
-from counselors.models import Role, User
+from counselors.models import User
 
 
 @dataclass(frozen=True)
@@ -44,14 +44,6 @@ def _unwrap(case: Case, purpose: str, user: User, private: bytes) -> bytes | Non
         return crypto.key_unwrap(private, bytes(wrap.wrapped), info=wrap_info(case, purpose))
     except crypto.CryptoError:
         return None  # a wrap made to an older key pair, before a password reset
-
-
-def case_supervisors(case: Case) -> QuerySet[User]:
-    """The supervisors to tell about a case: never those it names (even a content-free
-    e-mail would tell them it exists)."""
-    return User.objects.filter(
-        organisation_id=case.organisation_id, role=Role.SUPERVISOR, is_active=True
-    ).exclude(pk__in=case.exclusions.values("user_id"))
 
 
 def case_key_for_user(*, case: Case, user: User, private: bytes) -> bytes | None:

@@ -33,6 +33,7 @@ from cases.models import (
     Visibility,
     WrapPurpose,
 )
+from cases.notifications import case_supervisors, notification_queue
 from cases.receipts import SealedReceipt, receipt_seal
 from counselors.models import Role, User
 
@@ -194,7 +195,14 @@ def message_add(
     body: str,
     visibility: Visibility = Visibility.SHARED,
     author: User | None = None,
+    question_to_reporter: bool = False,
 ) -> Message:
+    """Add a message to the case's thread, encrypted.
+
+    A counselor's shared message is the feedback the deadline asks for (it tells the reporter
+    what was done and why) unless it is a `question_to_reporter`: asking them for more is not
+    feedback (EU Directive 2019/1937 Art. 5(13)).
+    """
     message = Message(case=case, author_side=side, author=author, visibility=visibility)
     if side == AuthorSide.REPORTER:
         message.created = coarse_now()
@@ -203,15 +211,33 @@ def message_add(
     )
     with transaction.atomic():
         message.save()
-        # A counselor's first reply the reporter can read is the feedback the deadline asks
-        # for; the automatic acknowledgement is not.
-        is_feedback = side == AuthorSide.COUNSELOR and visibility == Visibility.SHARED
+        # A counselor's first answer the reporter can read is the feedback the deadline asks
+        # for; the automatic acknowledgement and a question back to them are not.
+        is_feedback = (
+            side == AuthorSide.COUNSELOR
+            and visibility == Visibility.SHARED
+            and not question_to_reporter
+        )
+        if side == AuthorSide.REPORTER and case.is_ended:
+            _reporter_wrote_after_end(case)
         if is_feedback and case.feedback_at is None:
             case.feedback_at = message.created
             Case.objects.filter(pk=case.pk, feedback_at__isnull=True).update(
                 feedback_at=message.created
             )
     return message
+
+
+def _reporter_wrote_after_end(case: Case) -> None:
+    """Mark the ended case for its supervisors' decision to reopen it, and tell them once
+    (a question reopens itself on the reporter's follow-up and tells its counselor)."""
+    marked = Case.objects.filter(pk=case.pk, reporter_wrote_after_end=False).update(
+        reporter_wrote_after_end=True
+    )
+    case.reporter_wrote_after_end = True
+    if marked and case.kind == CaseKind.REPORT:
+        for supervisor in case_supervisors(case):
+            notification_queue(recipient=supervisor, case=case)
 
 
 def attachment_add(

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from cases import housekeeping
+from cases import housekeeping, retention
 from cases.notifications import notification_send, notifications_pending
 
 
@@ -32,4 +32,4 @@ def questions_autoclose_task() -> int:
 
 @shared_task
 def retention_purge_task() -> int:
-    return housekeeping.retention_purge()
+    return retention.retention_purge()

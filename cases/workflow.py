@@ -19,6 +19,7 @@ from django_fsm import can_proceed, get_all_FIELD_transitions
 from audit.models import Action
 from audit.services import event_record
 from cases import crypto
+from cases.deadlines import due_dates
 from cases.lib.system_messages import EVENTS, system_message_body
 from cases.models import (
     ENDED_STATES,
@@ -160,8 +161,10 @@ def case_transition(
         _stamp(case, name, now)
         if case.state in ENDED_STATES and source not in ENDED_STATES:
             case.ended_at = now
+            case.reporter_wrote_after_end = False
         elif case.state not in ENDED_STATES and source in ENDED_STATES:
             case.reopened_at = now
+            case.reporter_wrote_after_end = False
         case.version += 1
         case.save()
         staff = actor if isinstance(actor, User) else None
@@ -218,7 +221,12 @@ def _stamp(case: Case, name: str, now: datetime) -> None:
         case.closed_at = None
         case.reopen_count += 1
     elif name == "follow_up":
+        # The reporter asked more: a new question in all but name, with a new deadline from
+        # the organisation's policy, met only by a new answer.
         case.closed_at = None
+        case.answered_at = None
+        case.feedback_at = None
+        case.due_answer = due_dates(case, received=timezone.localdate(now))["due_answer"]
 
 
 def _tell_reporter(case: Case, key: bytes, name: str) -> None:

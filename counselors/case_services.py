@@ -13,6 +13,7 @@ from cases.models import (
     AuthorSide,
     Case,
     CaseKind,
+    CaseRead,
     Category,
     Channel,
     Message,
@@ -54,6 +55,30 @@ def case_read_record(*, case: Case, user: User) -> None:
     event_record(action=Action.CASE_READ, actor=user, organisation=case.organisation, target=case)
 
 
+def case_seen_record(*, case: Case, user: User, up_to: int) -> None:
+    """This person has now seen the case's thread up to message `up_to`: the inbox stops
+    marking it new for them (and only for them)."""
+    with transaction.atomic():
+        seen, created = CaseRead.objects.select_for_update().get_or_create(
+            case=case, user=user, defaults={"seen_message_id": up_to}
+        )
+        if not created and seen.seen_message_id < up_to:
+            seen.seen_message_id = up_to
+            seen.save(update_fields=["seen_message_id"])
+
+
+def inbox_read_record(*, user: User, case_ids: Sequence[int]) -> None:
+    """Titles decrypted for an inbox page are content read: one event for the page, naming
+    the cases whose titles it showed. A page that decrypted nothing read nothing."""
+    if case_ids:
+        event_record(
+            action=Action.INBOX_READ,
+            actor=user,
+            organisation=user.organisation,
+            details={"cases": list(case_ids)},
+        )
+
+
 def attachment_download_record(*, attachment: Attachment, user: User) -> None:
     event_record(
         action=Action.ATTACHMENT_DOWNLOADED,
@@ -71,7 +96,8 @@ def identity_read_record(*, case: Case, user: User) -> None:
 
 
 def reply_add(*, case: Case, key: bytes, user: User, kind: str, body: str) -> Message:
-    """An answer or a question to the reporter (shared), or an internal note."""
+    """An answer or a question to the reporter (shared), or an internal note. Only an answer
+    counts as feedback to the reporter (cases.services.message_add)."""
     if kind not in (ReplyKind.ANSWER, ReplyKind.QUESTION, ReplyKind.NOTE):
         raise ValueError(kind)
     visibility = Visibility.INTERNAL if kind == ReplyKind.NOTE else Visibility.SHARED
@@ -83,6 +109,7 @@ def reply_add(*, case: Case, key: bytes, user: User, kind: str, body: str) -> Me
             author=user,
             body=body,
             visibility=visibility,
+            question_to_reporter=kind == ReplyKind.QUESTION,
         )
         event_record(
             action=Action.MESSAGE_ADDED,

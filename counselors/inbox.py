@@ -4,12 +4,22 @@ titles decrypted only for the page shown and only where the person holds a wrap.
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases import crypto
 from cases.deadlines import next_deadline
-from cases.models import Case, CaseExclusion, CaseKeyWrap, State, WrapPurpose
+from cases.models import (
+    ENDED_STATES,
+    AuthorSide,
+    Case,
+    CaseExclusion,
+    CaseKeyWrap,
+    CaseRead,
+    Message,
+    WrapPurpose,
+)
 from cases.services import wrap_info
 from counselors.models import Role, User
 
@@ -68,6 +78,7 @@ class InboxRow:
     deadline: date | None
     overdue: bool
     readable: bool
+    new: bool = False  # the reporter wrote since this person last opened the case
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
@@ -118,13 +129,27 @@ def _filtered(
     elif filters.scope == Scope.UNASSIGNED:
         cases = cases.filter(assignee__isnull=True)
     if filters.deadline:
-        cases = cases.exclude(state=State.CLOSED).filter(purged_at__isnull=True)
+        cases = cases.exclude(state__in=ENDED_STATES).filter(purged_at__isnull=True)
         if filters.deadline == Deadline.OVERDUE:
             cases = cases.filter(_open_deadline_before(today))
         elif filters.deadline == Deadline.SOON:
             soon = today + timedelta(days=DUE_SOON_DAYS + 1)
             cases = cases.filter(_open_deadline_before(soon)).exclude(_open_deadline_before(today))
     return cases.select_related("category", "assignee").only(*_COLUMNS).order_by("-created", "-pk")
+
+
+def _with_news(cases: QuerySet[Case], user: User) -> QuerySet[Case]:
+    """Each case marked with whether the reporter wrote after this person last opened it,
+    in the page's own query (no query more per page)."""
+    seen = CaseRead.objects.filter(case=OuterRef(OuterRef("pk")), user=user).values(
+        "seen_message_id"
+    )[:1]
+    news = Message.objects.filter(
+        case=OuterRef("pk"),
+        author_side=AuthorSide.REPORTER,
+        pk__gt=Coalesce(Subquery(seen), Value(0)),
+    )
+    return cases.annotate(reporter_news=Exists(news))
 
 
 def _titles(cases: list[Case], user: User, private: bytes | None) -> dict[int, str]:
@@ -216,7 +241,7 @@ def inbox_page(
     anchor = None
     if cursor is not None:  # any case the person sees, even one the filters now leave out
         anchor = visible.filter(pk=cursor.pk).values_list("created", flat=True).first()
-    cases, has_newer, has_older = _page_cases(cases_shown, cursor, anchor)
+    cases, has_newer, has_older = _page_cases(_with_news(cases_shown, user), cursor, anchor)
     # Counting stops past the limit: an exact count of 100,000 rows costs more than the page.
     total = cases_shown.order_by().values("pk")[: COUNT_LIMIT + 1].count()
     titles = _titles(cases, user, private)
@@ -230,6 +255,7 @@ def inbox_page(
                 deadline=due[1] if due else None,
                 overdue=bool(due and due[1] < today),
                 readable=case.pk in titles,
+                new=case.pk in titles and bool(getattr(case, "reporter_news", False)),
             )
         )
     return InboxPage(

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from audit.models import Event
 from cases import crypto
 from cases.models import Case, CaseExclusion, CaseKeyWrap, Organisation, WrapPurpose
+from cases.selectors import case_key_for_user
 from counselors.models import (
     ConflictDeclaration,
     FaqEntry,
@@ -60,6 +61,16 @@ def case_for_staff(user: User, case_id: int) -> Case | None:
     if case is None or CaseExclusion.objects.filter(case=case, user=user).exists():
         return None
     return case
+
+
+def case_key_readable(*, case: Case, user: User, private: bytes) -> bytes | None:
+    """The case's key if this person may read it now: `case` came from case_for_staff (in
+    their reach), it is not purged, and they hold a wrap their key opens. The one test of
+    reading a case, for the case itself and for any case a page names (a retaliation
+    report's earlier case), so a page never names a case its reader could not open."""
+    if case.purged_at is not None:
+        return None
+    return case_key_for_user(case=case, user=user, private=private)
 
 
 def conflict_declared(*, case: Case, user: User) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from counselors.views import assignment, auth, case, faq, identity, inbox, intake
+from counselors.views import assignment, auth, case, faq, identity, inbox, intake, retention
 
 app_name = "counselors"
 
@@ -25,6 +25,7 @@ urlpatterns = [
         case.attachment_download,
         name="attachment",
     ),
+    path("cases/<int:case_id>/hold/", retention.legal_hold_view, name="legal_hold"),
     path("cases/<int:case_id>/identity/", case.identity_view, name="identity"),
     path(
         "cases/<int:case_id>/identity/request/",

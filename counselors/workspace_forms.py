@@ -101,7 +101,10 @@ class ReplyForm(_OwnIds):
             (ReplyKind.NOTE, _("An internal note (staff only)")),
         ],
         widget=forms.RadioSelect,
-        initial=ReplyKind.ANSWER,
+        help_text=_(
+            "Only an answer that tells the reporter what was done and why counts as the "
+            "feedback their deadline asks for; a question to them does not."
+        ),
     )
     body = forms.CharField(
         label=_("Message"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 6})
@@ -225,6 +228,19 @@ class DeclineForm(_OwnIds):
     conflict = forms.BooleanField(
         label=_("I have a conflict of interest in this case: never offer it to me again."),
         required=False,
+    )
+
+
+class LegalHoldForm(_OwnIds):
+    id_prefix = "hold"
+    reason = forms.CharField(
+        label=_("Reason"),
+        help_text=_(
+            "For example the court case or inquiry that needs the case kept. Kept as an "
+            "encrypted internal note on the case."
+        ),
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

@@ -13,6 +13,8 @@ from django.utils.translation import ngettext
 
 from cases import crypto
 from cases.models import CaseKind, Category, Organisation
+from cases.report_fields import HOW_KNOWN, ONGOING
+from cases.report_fields import body_rows as body_rows  # the portal's, declared in cases
 from counselors.models import User
 from hotline.lib.files import (
     EXTENSIONS,
@@ -28,14 +30,6 @@ from hotline.uploads import UploadRefusal, max_bytes, max_count, max_pixels
 TEXT_MAX = 20_000
 SHORT_MAX = 5_000
 NAME_MAX = 120
-
-HOW_KNOWN = [
-    ("saw", _("I saw or heard it myself")),
-    ("told", _("Someone told me")),
-    ("documents", _("I have seen documents about it")),
-    ("other", _("Another way")),
-]
-ONGOING = [("yes", _("Yes")), ("no", _("No")), ("unknown", _("I do not know"))]
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -368,30 +362,3 @@ class IdentityForm(IdentityFieldsMixin):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["identity_name"].required = True
-
-
-BODY_LABELS = {
-    "question": _("Your question"),
-    "what": _("What happened"),
-    "when_where": _("When and where"),
-    "who": _("Who was involved"),
-    "how_known": _("How you know"),
-    "ongoing": _("Still going on"),
-    "executive_involved": _("The head of the organisation is involved"),
-    "named_staff": _("Counselors you said are involved"),
-    "about_organisation": _("About the organisation"),
-}
-BODY_CHOICES = {
-    "how_known": dict(HOW_KNOWN),
-    "ongoing": dict(ONGOING),
-    "executive_involved": dict(ONGOING),
-}
-
-
-def body_rows(body: dict[str, str]) -> list[tuple[str, str]]:
-    """What the reporter wrote, as labelled rows in their own language."""
-    return [
-        (str(label), str(BODY_CHOICES.get(name, {}).get(body[name], body[name])))
-        for name, label in BODY_LABELS.items()
-        if body.get(name)
-    ]

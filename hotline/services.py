@@ -25,7 +25,6 @@ from cases.models import (
     Identity,
     Message,
     Organisation,
-    State,
     Visibility,
 )
 from cases.receipts import receipt_seal
@@ -181,10 +180,12 @@ def reporter_reply(
 
 
 def rating_give(*, case: Case, key: bytes, score: int, comment: str) -> Rating | None:
-    """The reporter's 1 to 5 rating of a closed case; None when it is not closed or was rated."""
+    """The reporter's 1 to 5 rating of an ended case (rejected and referred ones too, so that
+    satisfaction is not measured on the cases that went furthest only); None when the case is
+    still open or was rated."""
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
-        if locked.state != State.CLOSED or Rating.objects.filter(case=locked).exists():
+        if not locked.is_ended or Rating.objects.filter(case=locked).exists():
             return None
         rating = Rating.objects.create(
             case=locked,

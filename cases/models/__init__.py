@@ -7,6 +7,7 @@ from cases.models.organisations import (
     OrganisationType,
     localized,
 )
+from cases.models.reads import CaseRead
 from cases.models.records import (
     Attachment,
     AuthorSide,
@@ -37,6 +38,7 @@ __all__ = [
     "CaseExclusion",
     "CaseKeyWrap",
     "CaseKind",
+    "CaseRead",
     "Category",
     "Channel",
     "DayUnit",

@@ -28,7 +28,7 @@ class DeadlinePolicy(models.Model):
         _("close answered questions after this many quiet days"), default=14
     )
     retention_years = models.PositiveSmallIntegerField(
-        _("purge closed cases after (years)"), default=5
+        _("purge ended cases after (years)"), default=5
     )
 
     class Meta:
@@ -45,6 +45,7 @@ class Reminder(models.Model):
     class Kind(models.TextChoices):
         REMIND = "remind", _("reminder")
         ESCALATE = "escalate", _("escalation")
+        PURGE = "purge", _("purge notice")
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=10, choices=Kind.choices)

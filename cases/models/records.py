@@ -51,6 +51,12 @@ class Case(CaseWorkflow):
         on_delete=models.PROTECT,
         related_name="follow_up_cases",
     )
+    # Set while a supervisor keeps the case from being purged (a court or an inquiry needs
+    # it); the reason is an internal note on the case, the placing and lifting are audited.
+    legal_hold_at = models.DateTimeField(_("on legal hold since"), null=True, blank=True)
+    # The reporter wrote (or sent a file) after the case ended: the supervisors are offered
+    # to reopen it. Cleared whenever the case ends or is reopened.
+    reporter_wrote_after_end = models.BooleanField(default=False, editable=False)
     key_version = models.PositiveSmallIntegerField(default=1, editable=False)
     title_ct = models.BinaryField(editable=False)
     body_ct = models.BinaryField(editable=False)

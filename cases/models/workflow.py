@@ -152,6 +152,11 @@ class CaseWorkflow(models.Model):
     class Meta:
         abstract = True
 
+    @property
+    def is_ended(self) -> bool:
+        """No longer open (ENDED_STATES): the one test of "ended" everywhere, templates too."""
+        return self.state in ENDED_STATES
+
     # Reports
     @transition(
         state, source=State.RECEIVED, target=State.ACKNOWLEDGED, custom=_rules(REPORT, HANDLERS)

@@ -6,17 +6,19 @@ from typing import Any
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
 
 from cases.assignment import assignable_counselors
 from cases.deadlines import next_deadline
-from cases.models import CaseKind, Identity, State
+from cases.models import Case, CaseKind, Identity, State
+from cases.report_fields import STAFF_LABELS, body_rows
 from cases.selectors import attachment_meta, case_content, case_messages
 from cases.workflow import transitions_open_to
-from counselors.case_services import case_read_record
+from counselors.case_services import case_read_record, case_seen_record
 from counselors.models import Role
 from counselors.selectors import (
+    case_for_staff,
     case_history,
+    case_key_readable,
     identity_readable,
     identity_requests_for_case,
 )
@@ -26,32 +28,29 @@ from counselors.workspace_forms import (
     DeclineForm,
     FaqDraftForm,
     IdentityRequestForm,
+    LegalHoldForm,
     ReplyForm,
     TransitionForm,
 )
-
-BODY_LABELS = {
-    "question": _("Question"),
-    "what": _("What happened"),
-    "when_where": _("When and where"),
-    "who": _("Who was involved"),
-    "how_known": _("How the reporter knows"),
-    "ongoing": _("Still going on"),
-    "executive_involved": _("The head of the organisation is involved"),
-    "named_staff": _("Counselors the reporter named"),
-    "about_organisation": _("About the organisation"),
-}
-
-
-def body_rows(body: dict[str, str]) -> list[tuple[str, str]]:
-    known = [(str(label), body[name]) for name, label in BODY_LABELS.items() if body.get(name)]
-    other = [(name, value) for name, value in body.items() if name not in BODY_LABELS and value]
-    return known + other
 
 
 def _state_label(details: dict[str, Any]) -> str:
     state = details.get("to") if isinstance(details, dict) else None
     return str(State(state).label) if state in State.values else ""
+
+
+def _related_case(opened: OpenCase) -> Case | None:
+    """The earlier case a retaliation report is about, if this reader may read it too."""
+    case, user = opened.case, opened.user
+    if case.related_case_id is None:
+        return None
+    related = case_for_staff(user, case.related_case_id)
+    if (
+        related is None
+        or case_key_readable(case=related, user=user, private=opened.private) is None
+    ):
+        return None
+    return related
 
 
 def case_page(
@@ -92,7 +91,7 @@ def case_page(
     context: dict[str, Any] = {
         "case": case,
         "content": content,
-        "body_rows": body_rows(content.body),
+        "body_rows": body_rows(content.body, STAFF_LABELS),
         "thread": case_messages(case=case, key=key, include_internal=True),
         "attachments": [
             (a, attachment_meta(attachment=a, key=key))
@@ -101,9 +100,14 @@ def case_page(
         "transitions": transitions,
         "reply_form": bound.get("reply") or ReplyForm(),
         "assign_form": (bound.get("assign") or AssignForm(counselors=assignable_counselors(case)))
-        if is_supervisor and case.state != State.CLOSED
+        if is_supervisor and not case.is_ended
         else None,
         "decline_form": (bound.get("decline") or DeclineForm()) if is_assignee else None,
+        "hold_form": (bound.get("hold") or LegalHoldForm()) if is_supervisor else None,
+        "related_case": _related_case(opened),
+        # The reporter wrote after the case ended: whoever may reopen it is offered to.
+        "reporter_wrote_after_end": case.is_ended and case.reporter_wrote_after_end,
+        "reopen_offered": "reopen" in open_names,
         "has_identity": has_identity,
         "identity_readable": has_identity and identity_readable(case=case, user=user),
         "identity_requests": identity_requests_for_case(case=case, user=user),
@@ -117,4 +121,6 @@ def case_page(
     }
     # Every showing of decrypted content leaves a trace, the refused-and-shown-again included.
     case_read_record(case=case, user=user)
+    thread = context["thread"]
+    case_seen_record(case=case, user=user, up_to=max((m.message.pk for m in thread), default=0))
     return render(request, "counselors/case.html", context, status=status)

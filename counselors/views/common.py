@@ -11,10 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cases.models import Case
-from cases.selectors import case_key_for_user
 from counselors.keysession import private_key_from_request
 from counselors.models import Role, User
-from counselors.selectors import case_for_staff, conflict_declared
+from counselors.selectors import case_for_staff, case_key_readable, conflict_declared
 
 View = Callable[..., HttpResponseBase]
 
@@ -65,8 +64,8 @@ def case_open(
     private = private_key_from_request(request)
     if private is None:
         return no_access(request, _("Your key is not unlocked. Sign out and sign in again."))
-    key = case_key_for_user(case=case, user=user, private=private)
-    if key is None or case.purged_at is not None:
+    key = case_key_readable(case=case, user=user, private=private)
+    if key is None:
         return no_access(request, _("You do not hold a key to this case."))
     if declared and user.role == Role.COUNSELOR and not conflict_declared(case=case, user=user):
         return redirect("counselors:case_declare", case_id=case.pk)

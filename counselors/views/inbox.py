@@ -10,6 +10,7 @@ from django.utils.formats import number_format
 from django.views.decorators.http import require_GET
 
 from cases.models import Channel, State
+from counselors.case_services import inbox_read_record
 from counselors.inbox import COUNT_LIMIT, Cursor, InboxFilters, inbox_page
 from counselors.keysession import private_key_from_request
 from counselors.models import Role
@@ -65,12 +66,14 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
             "received": day(timezone.localdate(row.case.created)),
             "deadline": day(row.deadline),
             "overdue": row.overdue,
+            "new": row.new,
             "assignee": (row.case.assignee.get_full_name() or row.case.assignee.username)
             if row.case.assignee
             else "",
         }
         for row in page.rows
     ]
+    inbox_read_record(user=user, case_ids=[row.case.pk for row in page.rows if row.readable])
     query = request.GET.copy()
     for cursor in ("after", "before"):
         query.pop(cursor, None)

@@ -163,7 +163,7 @@ class TestRetention:
         def crash(**kwargs):
             raise RuntimeError("the worker died")
 
-        monkeypatch.setattr("cases.housekeeping.event_record", crash)
+        monkeypatch.setattr("cases.retention.event_record", crash)
         with pytest.raises(RuntimeError):
             case_purge(case_id=report.case.pk)
         case = Case.objects.get(pk=report.case.pk)

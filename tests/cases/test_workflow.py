@@ -1,4 +1,4 @@
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -7,8 +7,10 @@ from django.db import transaction
 from django.utils import translation
 
 from audit.models import Action, Event
-from cases.models import AuthorSide, Case, CaseKind, Finding, State, SubjectPseudonym
+from cases.deadlines import due_dates, next_deadline
+from cases.models import AuthorSide, Case, CaseKind, Channel, Finding, State, SubjectPseudonym
 from cases.selectors import case_messages
+from cases.services import case_create, message_add
 from cases.workflow import StaleCase, TransitionRefused, case_transition, subject_pseudonym
 from counselors.models import Role
 from tests.cases.factories import new_report, organisation_with_kit, staff_with_key
@@ -199,3 +201,35 @@ class TestQuestionWorkflow:
         assert followed.reopened_at >= followed.ended_at
         with pytest.raises(TransitionRefused):
             case_transition(name="follow_up", actor=world["counselor"], **q)
+
+
+def test_a_follow_up_is_a_new_question_with_a_new_deadline(world):
+    with time_machine.travel("2026-03-02 10:00 +0700", tick=False):
+        created = case_create(
+            kind=CaseKind.QUESTION,
+            organisation=world["organisation"],
+            category=CategoryFactory(kind=CaseKind.QUESTION),
+            channel=Channel.WEB,
+            title="ของขวัญ",
+            body={"question": "รับได้ไหม"},
+        )
+        Case.objects.filter(pk=created.case.pk).update(assignee=world["counselor"])
+        q = {"case_id": created.case.pk, "key": created.key}
+        case_transition(name="start", actor=world["counselor"], **q)
+        message_add(
+            case=Case.objects.get(pk=created.case.pk),
+            key=created.key,
+            side=AuthorSide.COUNSELOR,
+            body="ได้",
+            author=world["counselor"],
+        )
+        answered = case_transition(name="answer", actor=world["counselor"], **q)
+    with time_machine.travel("2026-04-20 10:00 +0700", tick=False):
+        followed = case_transition(name="follow_up", actor="reporter", **q)
+    expected = due_dates(followed, received=date(2026, 4, 20))["due_answer"]
+    assert expected is not None and answered.due_answer is not None
+    assert followed.due_answer == expected and expected > answered.due_answer
+    assert followed.answered_at is None
+    assert next_deadline(followed) == ("due_answer", expected)
+    with pytest.raises(TransitionRefused):  # the follow-up needs an answer of its own
+        case_transition(name="answer", actor=world["counselor"], **q)

@@ -54,6 +54,7 @@ EXPECTED: dict[str, tuple[str, frozenset[str]]] = {
     "counselors:case_transition": (POST, HANDLERS),
     "counselors:case_assign": (POST, SUPERVISOR),
     "counselors:case_decline": (POST, ASSIGNED),
+    "counselors:legal_hold": (POST, SUPERVISOR),
     "counselors:attachment": (GET, HANDLERS),
     "counselors:identity": (GET, ASSIGNED),  # approved by a custodian in the fixture
     "counselors:identity_request": (POST, HANDLERS),

@@ -8,6 +8,7 @@ from audit.models import Action, Event
 from cases.models import AuthorSide, Visibility
 from cases.services import attachment_add, message_add
 from counselors.models import ConflictDeclaration
+from tests.cases.factories import new_report
 from tests.conftest import signed_in_client
 from tests.factories import OrganisationFactory
 
@@ -132,3 +133,44 @@ def test_a_counselor_without_an_unlocked_key_is_told_to_sign_in_again(team, repo
     response = client.get(url(report.case))
     assert response.status_code == 403
     assert "Sign out and sign in again" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("prefix", "expected"),
+    [
+        ("/en", ["How the reporter knows", "I saw or heard it myself", "Still going on", "Yes"]),
+        ("", ["ที่มาของข้อมูลของผู้แจ้ง", "เห็นหรือได้ยินด้วยตนเอง", "ใช่"]),
+    ],
+)
+def test_the_report_fields_read_in_words_never_codes(team, prefix, expected):
+    created = new_report(
+        team.organisation,
+        body={"what": "เรื่อง", "how_known": "saw", "ongoing": "yes", "executive_involved": "yes"},
+    )
+    client = signed_in_client(team.supervisor)
+    page = client.get(f"{prefix}/staff/cases/{created.case.pk}/").content.decode()
+    original = page.split('id="original"')[1].split("</section>")[0]
+    for words in expected:
+        assert words in original
+    for code in ("how_known", "saw", "ongoing", "executive_involved", "yes"):
+        assert f">{code}<" not in original
+
+
+def test_a_retaliation_report_links_to_its_earlier_case_for_those_who_may_read_it(team, report):
+    retaliation = new_report(
+        team.organisation, is_retaliation=True, related_case=report.case, title="ถูกย้ายงาน"
+    ).case
+    original = report.case.reference
+    supervisor = signed_in_client(team.supervisor)
+    page = supervisor.get(url(retaliation)).content.decode()
+    assert "Retaliation for the report" in page
+    assert f'<a href="/en/staff/cases/{report.case.pk}/">{original}</a>' in page
+
+    # A counselor given the retaliation report alone holds no key to the earlier case: they
+    # learn there is one, never which.
+    team.assign(retaliation)
+    counselor = signed_in_client(team.counselor)
+    counselor.post(url(retaliation, "declare/"), {"no_conflict": "on"})
+    page = counselor.get(url(retaliation)).content.decode()
+    assert "ถูกย้ายงาน" in page and "A case you cannot open" in page
+    assert original not in page and f"/staff/cases/{report.case.pk}/" not in page

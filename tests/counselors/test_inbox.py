@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from audit.models import Action, Event
 from cases.models import Case, CaseKind, Channel
 from counselors import inbox
 from counselors.inbox import (
@@ -228,3 +229,21 @@ def test_the_page_links_to_older_and_newer_cases_keeping_the_filters(team):
     assert all(f">{Case.objects.get(pk=pk).reference}<" in html for pk in order[50:])
     for junk in ("abc", "-1", "9" * 30, "", "\u00b2", "\u0661\u0662", "\uff11\uff12"):
         assert client.get(f"/en/staff/cases/?after={junk}&before={junk}").status_code == 200
+
+
+def test_each_page_shown_is_one_audited_read_of_the_titles_it_decrypted(team, cases):
+    client = signed_in_client(team.counselor)
+    assert client.get("/en/staff/cases/").status_code == 200
+    events = Event.objects.filter(action=Action.INBOX_READ)
+    assert [(e.actor, e.organisation, e.details) for e in events] == [
+        (team.counselor, team.organisation, {"cases": [cases["mine"].pk]})
+    ]
+    # Unassigned cases were listed without a title: nothing of theirs was read.
+    client.get("/en/staff/cases/?scope=unassigned")
+    assert Event.objects.filter(action=Action.INBOX_READ).count() == 1
+    supervisor = signed_in_client(team.supervisor)
+    supervisor.get("/en/staff/cases/")
+    read = Event.objects.filter(action=Action.INBOX_READ, actor=team.supervisor).get()
+    assert sorted(read.details["cases"]) == sorted(
+        cases[k].pk for k in ("mine", "theirs", "free", "naming_me")
+    )

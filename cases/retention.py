@@ -1,0 +1,194 @@
+"""How long an ended case is kept, and what stops it going.
+
+Every ended case (ENDED_STATES: a rejected or referred report too, not only a closed one) is
+purged once its organisation's retention period has run from the day it ended. Supervisors are
+told, without any content, at least NOTICE_DAYS before: no case is purged until its notice is
+that old, so a shortened policy or a missed run never purges a case unannounced. A supervisor
+may put a case on legal hold, which keeps it whole until the hold is lifted; both steps are
+audited and their reason kept as an encrypted internal note.
+"""
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit.models import Action
+from audit.services import event_record
+from cases.deadlines import policy_for
+from cases.models import (
+    ENDED_STATES,
+    Attachment,
+    AuthorSide,
+    Case,
+    DeadlinePolicy,
+    Identity,
+    Reminder,
+    Visibility,
+)
+from cases.notifications import notification_queue
+from cases.selectors import case_supervisors
+from cases.services import message_add
+from counselors.models import Role, User
+
+NOTICE_DAYS = 30
+# No policy keeps an ended case less than a year: the cheap first filter of the daily scan.
+MIN_RETENTION = timedelta(days=365)
+REASON_MAX = 2_000
+
+
+class HoldRefused(Exception):
+    """The legal hold cannot be placed or lifted; the message says why, for the page."""
+
+
+def purge_due(case: Case, policy: DeadlinePolicy) -> datetime | None:
+    """When the case may be purged, or None while it is open or held."""
+    if case.ended_at is None or not case.is_ended or case.legal_hold_at is not None:
+        return None
+    return case.ended_at + timedelta(days=365 * policy.retention_years)
+
+
+def _candidates(before: datetime) -> QuerySet[Case]:
+    return Case.objects.filter(
+        state__in=ENDED_STATES,
+        purged_at__isnull=True,
+        legal_hold_at__isnull=True,
+        ended_at__lt=before,
+    ).select_related("organisation")
+
+
+def retention_purge() -> int:
+    """Announce the purges due within NOTICE_DAYS, then purge the cases whose notice is at
+    least that old. Returns how many cases were purged."""
+    now = timezone.now()
+    notice = timedelta(days=NOTICE_DAYS)
+    policies = {p.organisation_id: p for p in DeadlinePolicy.objects.all()}
+    purged = 0
+    for case in _candidates(now + notice - MIN_RETENTION).iterator():
+        policy = policies.get(case.organisation_id) or policy_for(case.organisation)
+        due = purge_due(case, policy)
+        if due is None or due > now + notice:
+            continue
+        announced = _purge_notice(case, due)
+        if due <= now and announced is not None and announced <= now - notice:
+            purged += case_purge(case_id=case.pk)
+    return purged
+
+
+def _purge_notice(case: Case, due: datetime) -> datetime | None:
+    """Tell the supervisors once that the case will be purged on `due`; when they were told."""
+    day = timezone.localdate(due)
+    sent = Reminder.objects.filter(case=case, kind=Reminder.Kind.PURGE, due=day).first()
+    if sent is not None:
+        return sent.created
+    try:
+        with transaction.atomic():
+            sent = Reminder.objects.create(
+                case=case, kind=Reminder.Kind.PURGE, deadline="purge", due=day
+            )
+            for supervisor in case_supervisors(case):
+                notification_queue(recipient=supervisor, case=case)
+            event_record(
+                action=Action.REMINDER_SENT,
+                organisation=case.organisation,
+                target=case,
+                details={"deadline": "purge", "due": day.isoformat()},
+            )
+    except IntegrityError:
+        return None  # another run told them just now; the next run reads its date
+    return sent.created
+
+
+def case_purge(*, case_id: int) -> bool:
+    """Remove everything anyone wrote, with every key that could open it; keep the metadata
+    and outcome the indicators count. Files are deleted after the commit; any left behind by
+    a crash are unreadable, since no key to them remains."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case_id)
+        if case.purged_at is not None or not case.is_ended or case.legal_hold_at is not None:
+            return False
+        files = list(Attachment.objects.filter(case=case).values_list("storage_name", flat=True))
+        case.attachments.all().delete()
+        case.messages.all().delete()
+        case.key_wraps.all().delete()
+        Identity.objects.filter(case=case).delete()
+        Case.objects.filter(pk=case.pk).update(
+            title_ct=b"",
+            body_ct=b"",
+            receipt_lookup=f"purged:{case.uid}",
+            receipt_salt=b"",
+            receipt_wrap=b"",
+            purged_at=timezone.now(),
+        )
+        event_record(action=Action.CASE_PURGED, organisation=case.organisation, target=case)
+        transaction.on_commit(lambda: _files_delete(files))
+    return True
+
+
+def _files_delete(names: list[str]) -> None:
+    for name in names:
+        (Path(settings.MEDIA_ROOT) / name).unlink(missing_ok=True)
+
+
+def _held_case(case_id: int, supervisor: User, reason: str) -> Case:
+    case = Case.objects.select_for_update().get(pk=case_id)
+    if (
+        supervisor.role != Role.SUPERVISOR
+        or not supervisor.is_active
+        or supervisor.organisation_id != case.organisation_id
+        or case.exclusions.filter(user=supervisor).exists()
+    ):
+        raise HoldRefused(_("Only a supervisor of the organisation can do this."))
+    if case.purged_at is not None:
+        raise HoldRefused(_("This case was purged."))
+    if not reason.strip():
+        raise HoldRefused(_("Give the reason."))
+    return case
+
+
+def legal_hold_place(*, case_id: int, supervisor: User, key: bytes, reason: str) -> Case:
+    """Keep the case from being purged until the hold is lifted."""
+    with transaction.atomic():
+        case = _held_case(case_id, supervisor, reason)
+        if case.legal_hold_at is not None:
+            raise HoldRefused(_("This case is already on legal hold."))
+        case.legal_hold_at = timezone.now()
+        Case.objects.filter(pk=case.pk).update(legal_hold_at=case.legal_hold_at)
+        # A notice sent before the hold says nothing of when the case goes once it is lifted.
+        Reminder.objects.filter(case=case, kind=Reminder.Kind.PURGE).delete()
+        _hold_record(case, supervisor, key, reason, Action.LEGAL_HOLD_PLACED)
+    return case
+
+
+def legal_hold_lift(*, case_id: int, supervisor: User, key: bytes, reason: str) -> Case:
+    """Let the retention period apply again; the purge is announced afresh."""
+    with transaction.atomic():
+        case = _held_case(case_id, supervisor, reason)
+        if case.legal_hold_at is None:
+            raise HoldRefused(_("This case is not on legal hold."))
+        case.legal_hold_at = None
+        Case.objects.filter(pk=case.pk).update(legal_hold_at=None)
+        _hold_record(case, supervisor, key, reason, Action.LEGAL_HOLD_LIFTED)
+    return case
+
+
+def _hold_record(case: Case, supervisor: User, key: bytes, reason: str, action: Action) -> None:
+    note = message_add(
+        case=case,
+        key=key,
+        side=AuthorSide.COUNSELOR,
+        author=supervisor,
+        body=reason.strip(),
+        visibility=Visibility.INTERNAL,
+    )
+    event_record(
+        action=action,
+        actor=supervisor,
+        organisation=case.organisation,
+        target=case,
+        details={"note": note.pk},
+    )

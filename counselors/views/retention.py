@@ -1,0 +1,40 @@
+"""A supervisor puts a case on legal hold, which stops its purge, or lifts the hold."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases.retention import HoldRefused, legal_hold_lift, legal_hold_place
+from counselors.models import Role
+from counselors.views.case_page import case_page
+from counselors.views.common import case_open, roles_only
+from counselors.workspace_forms import LegalHoldForm
+
+
+@roles_only(Role.SUPERVISOR)
+@require_POST
+def legal_hold_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    opened = case_open(request, case_id)
+    if isinstance(opened, HttpResponse):
+        return opened
+    form = LegalHoldForm(request.POST)
+    if not form.is_valid():
+        return case_page(request, opened, status=400, hold=form)
+    held = opened.case.legal_hold_at is not None
+    change = legal_hold_lift if held else legal_hold_place
+    try:
+        change(
+            case_id=opened.case.pk,
+            supervisor=opened.user,
+            key=opened.key,
+            reason=form.cleaned_data["reason"],
+        )
+    except HoldRefused as refused:
+        return case_page(request, opened, status=409, error=str(refused), hold=form)
+    if held:
+        messages.success(request, _("The legal hold was lifted."))
+    else:
+        messages.success(request, _("The case is on legal hold: it will not be purged."))
+    return redirect("counselors:case", case_id=opened.case.pk)
