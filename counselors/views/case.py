@@ -7,7 +7,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.models import Attachment
@@ -32,10 +32,10 @@ from counselors.workspace_forms import (
 
 HANDLERS = (Role.COUNSELOR, Role.SUPERVISOR)
 IDENTITY_LABELS = {
-    "name": _lazy("Name"),
-    "phone": _lazy("Telephone"),
-    "email": _lazy("Email"),
-    "other": _lazy("Other contact details"),
+    "name": gettext_lazy("Name"),
+    "phone": gettext_lazy("Telephone"),
+    "email": gettext_lazy("Email"),
+    "other": gettext_lazy("Other contact details"),
 }
 
 

@@ -1,3 +1,4 @@
+import re
 import shutil
 import subprocess
 import sys
@@ -47,3 +48,17 @@ def test_the_catalogue_holds_every_string_in_the_code(tmp_path):
     )
     missing = set(msgids(copy)) - {k for k, v in msgids(ROOT).items() if v}
     assert missing == set(), "run `make makemessages` and translate the new strings"
+
+
+def test_no_translation_function_hides_behind_an_alias():
+    # xgettext extracts `_`, `gettext_lazy`, `pgettext`… by name: `gettext_lazy as _lazy` is
+    # never extracted, so its strings drop out of the catalogue at the next makemessages.
+    alias = re.compile(r"import .*\b(?:n|p|np)?gettext(?:_lazy|_noop)? as (?!_\b)\w+")
+    offenders = [
+        f"{path.relative_to(ROOT)}: {line.strip()}"
+        for path in ROOT.glob("[!.]*/**/*.py")
+        if not {".venv", "var", "tests", "bench"} & set(path.relative_to(ROOT).parts)
+        for line in path.read_text().splitlines()
+        if alias.search(line)
+    ]
+    assert offenders == []
