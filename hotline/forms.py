@@ -185,14 +185,41 @@ class IdentityFieldsMixin(forms.Form):
         return given or None
 
 
+# Primary keys are 64-bit integers: a larger number must not reach the database (SQLite
+# raises OverflowError on it, a 500), nor anything that is not plain digits.
+PK_MAX = 2**63 - 1
+
+
+def _is_pk(value: object) -> bool:
+    text = str(value)
+    return text.isascii() and text.isdigit() and 0 < int(text) <= PK_MAX
+
+
 class CategoryField(forms.ModelChoiceField):
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and not _is_pk(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
     def label_from_instance(self, obj: Category) -> str:
         return obj.label
 
 
 class StaffField(forms.ModelMultipleChoiceField):
+    def clean(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else ():
+            if not _is_pk(pk):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super().clean(value)
+
     def label_from_instance(self, obj: User) -> str:
-        return obj.get_full_name() or obj.username
+        return obj.get_full_name()
 
 
 class InvolvedStaffMixin(forms.Form):

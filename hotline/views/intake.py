@@ -1,7 +1,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases.services import CaseUnreadable, NewCase
 from hotline import portal
@@ -30,7 +30,7 @@ def receipt_redirect(request: HttpRequest, new: NewCase) -> HttpResponse:
     return redirect("receipt_show")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @portal.split_cookies
 def question(request: HttpRequest, code: str) -> HttpResponse:
     org = organisation_or_404(code)
@@ -55,7 +55,7 @@ def question(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "hotline/question.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @bounded_uploads
 @portal.split_cookies
 def report(request: HttpRequest, code: str) -> HttpResponse:
@@ -94,10 +94,11 @@ def report(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "hotline/report.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @portal.split_cookies
 def receipt_show(request: HttpRequest) -> HttpResponse:
-    digits = portal.receipt_take(request)
+    # A HEAD (a link checker, a prefetch) must not use up the one showing of the receipt.
+    digits = portal.receipt_take(request) if request.method == "GET" else None
     context = {
         "groups": [digits[i : i + 4] for i in range(0, len(digits), 4)] if digits else None,
         "awaits_confirmation": digits is not None or portal.receipt_awaits_confirmation(request),
@@ -127,6 +128,6 @@ def receipt_confirm(request: HttpRequest) -> HttpResponse:
     return render(request, "hotline/receipt.html", context)
 
 
-@require_GET
+@require_safe
 def sent(request: HttpRequest) -> HttpResponse:
     return render(request, "hotline/sent.html")

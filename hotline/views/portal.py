@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases import crypto
 from cases.models import CaseKind, Category
@@ -71,7 +71,7 @@ def _lookup_of(text: str) -> str | None:
         return None
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @portal.split_cookies
 def receipt_enter(request: HttpRequest) -> HttpResponse:
     form = ReceiptForm(request.POST or None)
@@ -123,7 +123,7 @@ def _case_page(request: HttpRequest, **forms: Any) -> HttpResponse:
     return render(request, "hotline/case.html", context, status=forms.get("status", 200))
 
 
-@require_GET
+@require_safe
 @reporter_only
 def case(request: HttpRequest) -> HttpResponse:
     return _case_page(request)
@@ -163,7 +163,7 @@ def _retaliation_category() -> Category | None:
     return categories_of(CaseKind.REPORT).filter(code=RETALIATION_CATEGORY).first()
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @bounded_uploads
 @reporter_only
 def case_retaliation(request: HttpRequest) -> HttpResponse:
