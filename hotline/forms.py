@@ -135,9 +135,14 @@ class AttachmentsMixin(forms.Form):
         return cleaned
 
     @property
-    def files_were_dropped(self) -> bool:
-        """A browser cannot be given files back: after an error they must be chosen again."""
-        return self.is_bound and bool(self.files.getlist("attachments") or self.refusals)
+    def dropped_files(self) -> list[str]:
+        """A browser cannot be given files back: after any refusal, the names of the files the
+        reporter must choose again (those received and those skipped on the way in)."""
+        if not self.is_bound:
+            return []
+        names = [f.name or "" for f in self.files.getlist("attachments")]
+        names += [r.name for r in self.refusals]
+        return list(dict.fromkeys(n[:NAME_MAX] for n in names if n))
 
 
 class HoneypotMixin(forms.Form):
@@ -351,6 +356,11 @@ class ReceiptForm(forms.Form):
             attrs={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"}
         ),
     )
+    # A reply typed while the case closed for idleness rides along, so it is not lost.
+    carried = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
+
+    def clean_carried(self) -> str:
+        return str(self.cleaned_data.get("carried", ""))[:TEXT_MAX]
 
 
 class ReceiptConfirmForm(forms.Form):

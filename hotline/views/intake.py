@@ -3,9 +3,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from cases.models import Organisation
 from cases.services import CaseUnreadable, NewCase
 from hotline import portal
 from hotline.forms import QuestionForm, ReceiptConfirmForm, ReportForm
+from hotline.selectors import organisation_receiving
 from hotline.services import question_submit, report_submit
 from hotline.throttles import intake_allowed
 from hotline.uploads import bounded_uploads, max_bytes, max_count, upload_refusals
@@ -21,8 +23,19 @@ def throttled_error() -> str:
     )
 
 
-def unavailable(request: HttpRequest, organisation: object) -> HttpResponse:
-    return render(request, "hotline/unavailable.html", {"organisation": organisation})
+def unavailable_error(organisation: Organisation) -> str:
+    return _(
+        "%(name)s has not finished setting up its ethics hotline, so your message could not "
+        "be sent. Nothing was stored; what you wrote is kept below."
+    ) % {"name": organisation.name}
+
+
+def unavailable_above_error(organisation: Organisation) -> str:
+    return _(
+        "A report about the head or the counselors of %(name)s goes to an organisation above "
+        "it, but no organisation above %(name)s can receive it yet, so it was not sent. Nothing "
+        "was stored; what you wrote is kept below."
+    ) % {"name": organisation.name}
 
 
 def receipt_redirect(request: HttpRequest, new: NewCase) -> HttpResponse:
@@ -49,9 +62,10 @@ def question(request: HttpRequest, code: str) -> HttpResponse:
                     identity=form.identity(),
                 )
             except CaseUnreadable:
-                return unavailable(request, org)
-            return receipt_redirect(request, new)
-    context = {"organisation": org, "form": form}
+                form.add_error(None, unavailable_error(org))
+            else:
+                return receipt_redirect(request, new)
+    context = {"organisation": org, "form": form, "receiving": organisation_receiving(org)}
     return render(request, "hotline/question.html", context, status=status)
 
 
@@ -83,11 +97,14 @@ def report(request: HttpRequest, code: str) -> HttpResponse:
                     excluded=form.excluded(),
                 )
             except CaseUnreadable:
-                return unavailable(request, org)
-            return receipt_redirect(request, new)
+                refused = unavailable_above_error if form.names_the_powerful else unavailable_error
+                form.add_error(None, refused(org))
+            else:
+                return receipt_redirect(request, new)
     context = {
         "organisation": org,
         "form": form,
+        "receiving": organisation_receiving(org),
         "max_count": max_count(),
         "max_bytes": max_bytes(),
     }

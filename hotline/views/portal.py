@@ -38,7 +38,7 @@ from hotline.throttles import (
     receipt_failures_forget,
 )
 from hotline.uploads import bounded_uploads, max_bytes, max_count, upload_refusals
-from hotline.views.intake import THROTTLED, receipt_redirect, throttled_error, unavailable
+from hotline.views.intake import THROTTLED, receipt_redirect, throttled_error, unavailable_error
 
 RETALIATION_CATEGORY = "retaliation"
 
@@ -71,6 +71,13 @@ def _lookup_of(text: str) -> str | None:
         return None
 
 
+def _receipt_page(
+    request: HttpRequest, form: ReceiptForm, *, ended: bool, dropped: list[str], status: int = 200
+) -> HttpResponse:
+    context = {"form": form, "ended": ended, "dropped": dropped}
+    return render(request, "hotline/receipt_enter.html", context, status=status)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @portal.split_cookies
 def receipt_enter(request: HttpRequest) -> HttpResponse:
@@ -91,6 +98,9 @@ def receipt_enter(request: HttpRequest) -> HttpResponse:
                 assert lookup is not None
                 receipt_failures_forget(lookup)
                 portal.portal_open(request, *opened)
+                if form.cleaned_data["carried"].strip():
+                    portal.reply_draft_hold(request, form.cleaned_data["carried"])
+                    return redirect(reverse("case") + "#reply")
                 return redirect("case")
             if lookup is not None:
                 receipt_failure_count(lookup)
@@ -101,8 +111,8 @@ def receipt_enter(request: HttpRequest) -> HttpResponse:
                     "try again."
                 ),
             )
-    context = {"form": form, "ended": request.GET.get("ended") == "idle"}
-    return render(request, "hotline/receipt_enter.html", context, status=status)
+    ended = request.GET.get("ended") == "idle"
+    return _receipt_page(request, form, ended=ended, dropped=[], status=status)
 
 
 def _case_page(request: HttpRequest, **forms: Any) -> HttpResponse:
@@ -112,9 +122,11 @@ def _case_page(request: HttpRequest, **forms: Any) -> HttpResponse:
         "view": view,
         "rows": body_rows(view.body),
         "reply_form": forms.get("reply_form") or ReplyForm(),
+        "draft_restored": forms.get("draft_restored", False),
         "identity_form": forms.get("identity_form") or IdentityForm(),
         "max_count": max_count(),
         "max_bytes": max_bytes(),
+        "idle_minutes": portal.idle_seconds() // 60,
         "sent": request.GET.get("sent"),
         "status": reporter_status(opened.case),
         "rating_form": forms.get("rating_form") or RatingForm(),
@@ -126,14 +138,26 @@ def _case_page(request: HttpRequest, **forms: Any) -> HttpResponse:
 @require_safe
 @reporter_only
 def case(request: HttpRequest) -> HttpResponse:
+    draft = portal.reply_draft_take(request) if request.method == "GET" else ""
+    if draft:
+        return _case_page(
+            request, reply_form=ReplyForm(initial={"body": draft}), draft_restored=True
+        )
     return _case_page(request)
 
 
 @require_POST
 @bounded_uploads
-@reporter_only
+@portal.split_cookies
 def case_reply(request: HttpRequest) -> HttpResponse:
-    opened = _opened(request)
+    opened, expired = portal.portal_case(request)
+    if opened is None:
+        # The case closed while the reply was being typed: ask for the receipt again and
+        # carry the reply in that form, rather than lose it in a redirect.
+        receipt_form = ReceiptForm(initial={"carried": request.POST.get("body", "")})
+        reply = ReplyForm(request.POST, request.FILES, refusals=upload_refusals(request))
+        return _receipt_page(request, receipt_form, ended=expired, dropped=reply.dropped_files)
+    request.reporter = opened  # type: ignore[attr-defined]
     form = ReplyForm(request.POST, request.FILES, refusals=upload_refusals(request))
     if form.is_valid():
         reporter_reply(
@@ -174,23 +198,25 @@ def case_retaliation(request: HttpRequest) -> HttpResponse:
     form = RetaliationForm(
         request.POST or None, request.FILES or None, refusals=upload_refusals(request)
     )
+    status = 200
     if request.method == "POST" and form.is_valid() and category is not None:
         if not intake_allowed(opened.case.organisation.code):
             form.add_error(None, throttled_error())
-            context = {"form": form, "max_count": max_count(), "max_bytes": max_bytes()}
-            return render(request, "hotline/retaliation.html", context, status=THROTTLED)
-        try:
-            new = retaliation_submit(
-                case=opened.case,
-                category=category,
-                body=form.body(),
-                attachments=form.cleaned_data["attachments"],
-            )
-        except CaseUnreadable:
-            return unavailable(request, opened.case.organisation)
-        return receipt_redirect(request, new)
+            status = THROTTLED
+        else:
+            try:
+                new = retaliation_submit(
+                    case=opened.case,
+                    category=category,
+                    body=form.body(),
+                    attachments=form.cleaned_data["attachments"],
+                )
+            except CaseUnreadable:
+                form.add_error(None, unavailable_error(opened.case.organisation))
+            else:
+                return receipt_redirect(request, new)
     context = {"form": form, "max_count": max_count(), "max_bytes": max_bytes()}
-    return render(request, "hotline/retaliation.html", context)
+    return render(request, "hotline/retaliation.html", context, status=status)
 
 
 @require_POST

@@ -11,6 +11,7 @@ from hotline.lib.search import MAX_QUERY
 from hotline.selectors import (
     SEARCH_LIMIT,
     organisation_by_code,
+    organisation_receiving,
     organisation_search,
     organisations_below,
     provinces,
@@ -49,7 +50,11 @@ def find(request: HttpRequest) -> HttpResponse:
 @require_safe
 def organisation(request: HttpRequest, code: str) -> HttpResponse:
     org = organisation_or_404(code)
-    context = {"organisation": org, "below": organisations_below(org)}
+    context = {
+        "organisation": org,
+        "below": organisations_below(org),
+        "receiving": organisation_receiving(org),
+    }
     return render(request, "hotline/organisation.html", context)
 
 
