@@ -4,6 +4,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -223,7 +224,10 @@ def case_retaliation(request: HttpRequest) -> HttpResponse:
 @portal.split_cookies
 def case_leave(request: HttpRequest) -> HttpResponse:
     portal.portal_close(request)
-    return render(request, "hotline/left.html")
+    response = render(request, "hotline/left.html")
+    # The form token's cookie goes too: leaving leaves nothing of the visit in the browser.
+    response.delete_cookie(settings.CSRF_COOKIE_NAME, samesite="Strict")
+    return response
 
 
 @require_POST
