@@ -145,19 +145,36 @@ class AttachmentsMixin(forms.Form):
         return list(dict.fromkeys(n[:NAME_MAX] for n in names if n))
 
 
+class EmptyTextInput(forms.TextInput):
+    """A text input that always comes back empty, whatever was sent in it."""
+
+    def format_value(self, value: Any) -> None:
+        return None
+
+
 class HoneypotMixin(forms.Form):
-    # Hidden by CSS from people; simple robots fill every field they find.
+    # Hidden by CSS from people; simple robots fill every field they find. A filled trap is
+    # refused with a message that makes sense to a person whose browser filled it in (and
+    # does not tell a robot why); the trap comes back empty, so sending again works. Nothing
+    # is dropped silently: a person's report must never be lost to a false alarm.
     website = forms.CharField(
         label=_("Leave this field empty"),
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        widget=EmptyTextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def clean_website(self) -> str:
-        if self.cleaned_data.get("website"):
-            raise forms.ValidationError(_("This field must be left empty."))
-        return ""
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.data.get("website"):
+            self.add_error(
+                None,
+                _(
+                    "Your message could not be sent this time. Check what you wrote below "
+                    "and send it again."
+                ),
+            )
+        return data
 
 
 class IdentityFieldsMixin(forms.Form):
@@ -417,6 +434,13 @@ BODY_LABELS = {
     "executive_involved": _("The head of the organisation is involved"),
     "named_staff": _("Counselors you said are involved"),
     "about_organisation": _("About the organisation"),
+}
+# The reporter's identity, as the staff read it once a custodian agreed (counselors.views.case).
+IDENTITY_LABELS = {
+    "name": _("Name"),
+    "phone": _("Telephone"),
+    "email": _("Email"),
+    "other": _("Other contact details"),
 }
 BODY_CHOICES = {
     "how_known": dict(HOW_KNOWN),

@@ -96,10 +96,17 @@ def categories_of(kind: CaseKind) -> QuerySet[Category]:
 
 
 def nameable_staff(organisation: Organisation) -> QuerySet[User]:
-    """The organisation's counselors and supervisors, whom a report may say are involved."""
-    return User.objects.filter(
-        organisation=organisation, role__in=NAMEABLE_ROLES, is_active=True
-    ).order_by("first_name", "last_name", "pk")
+    """The organisation's counselors and supervisors, whom a report may say are involved.
+
+    Only those with a full name: a reporter recognises people by name, never by login (and a
+    login name shown to the public would help guess staff accounts). The admin requires the
+    name for these roles (counselors.admin)."""
+    return (
+        User.objects.filter(organisation=organisation, role__in=NAMEABLE_ROLES, is_active=True)
+        .exclude(first_name="")
+        .exclude(last_name="")
+        .order_by("first_name", "last_name", "pk")
+    )
 
 
 @dataclass(frozen=True)

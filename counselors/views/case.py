@@ -7,7 +7,6 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.models import Attachment
@@ -29,14 +28,9 @@ from counselors.workspace_forms import (
     ReplyForm,
     TransitionForm,
 )
+from hotline.forms import IDENTITY_LABELS
 
 HANDLERS = (Role.COUNSELOR, Role.SUPERVISOR)
-IDENTITY_LABELS = {
-    "name": _lazy("Name"),
-    "phone": _lazy("Telephone"),
-    "email": _lazy("Email"),
-    "other": _lazy("Other contact details"),
-}
 
 
 @roles_only(*HANDLERS)
