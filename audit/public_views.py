@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from audit.indicators.ita import ita_published_moment, ita_statistics
 from audit.lib.fiscal import fiscal_year_of
@@ -18,7 +18,7 @@ from hotline.lib.dates import local_date
 CODE_MAX = 20
 
 
-@require_GET
+@require_safe
 def ita_view(request: HttpRequest, code: str) -> HttpResponse:
     organisation = (
         Organisation.objects.filter(code=code, is_active=True).first()

@@ -39,6 +39,13 @@ BODY_CHOICES = {
     "executive_involved": dict(ONGOING),
 }
 OTHER_LABEL = _("Other information")
+# The reporter's identity, as staff read it once a custodian agreed.
+IDENTITY_LABELS: dict[str, Promise] = {
+    "name": _("Name"),
+    "phone": _("Telephone"),
+    "email": _("Email"),
+    "other": _("Other contact details"),
+}
 
 
 def body_rows(

@@ -3,7 +3,28 @@
 from collections.abc import Sequence
 
 from cases.models import Organisation
+from cases.services import case_readers
 from counselors.models import User
+
+
+def ancestors_nearest_first(organisation: Organisation) -> list[Organisation]:
+    ancestors = []
+    above = organisation.parent
+    while above is not None:
+        ancestors.append(above)
+        above = above.parent
+    return ancestors
+
+
+def powerful_report_target(organisation: Organisation) -> Organisation | None:
+    """Where a report naming the head or counselors of `organisation` goes: the nearest
+    organisation above it that can receive cases. The organisation itself when nothing is
+    above it (the people named are still kept from the report); None when organisations are
+    above it but none can receive yet."""
+    ancestors = ancestors_nearest_first(organisation)
+    if not ancestors:
+        return organisation
+    return next((a for a in ancestors if case_readers(a).anyone), None)
 
 
 def report_route(
@@ -14,8 +35,11 @@ def report_route(
     excluded: Sequence[User],
 ) -> tuple[Organisation, dict[str, str]]:
     """The organisation that handles a report and its body as stored: a report naming the head
-    of the organisation or one of its counselors goes to the parent organisation, and the body
-    says whom it named and which organisation it is about."""
+    of the organisation or one of its counselors goes to the nearest organisation above that
+    can receive it, and the body says whom it named and which organisation it is about.
+
+    When none above can receive, it goes to the parent, where case_create refuses it (so
+    nothing is stored and the reporter is told), rather than back to the people it names."""
     body = dict(body)
     if executive_involved:
         body["executive_involved"] = "yes"
@@ -23,5 +47,5 @@ def report_route(
         body["named_staff"] = ", ".join(u.get_full_name() or u.username for u in excluded)
     if (executive_involved or excluded) and organisation.parent is not None:
         body["about_organisation"] = f"{organisation.name_th} ({organisation.code})"
-        return organisation.parent, body
+        return powerful_report_target(organisation) or organisation.parent, body
     return organisation, body

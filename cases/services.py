@@ -93,6 +93,26 @@ def _staff_keys(organisation: Organisation, role: Role, excluded: Iterable[User]
     )
 
 
+@dataclass(frozen=True)
+class CaseReaders:
+    """Who a new case's key is wrapped to at an organisation."""
+
+    recovery: RecoveryKey | None
+    supervisors: list[StaffKey]
+
+    @property
+    def anyone(self) -> bool:
+        """Whether anyone could ever open the case: the one rule for receiving cases."""
+        return self.recovery is not None or bool(self.supervisors)
+
+
+def case_readers(organisation: Organisation, excluded: Iterable[User] = ()) -> CaseReaders:
+    return CaseReaders(
+        recovery=RecoveryKey.objects.filter(organisation=organisation, is_active=True).first(),
+        supervisors=_staff_keys(organisation, Role.SUPERVISOR, excluded),
+    )
+
+
 def case_create(
     *,
     kind: CaseKind,
@@ -118,9 +138,8 @@ def case_create(
     key of its own, wrapped to the custodians and the recovery key only.
     """
     excluded = list(excluded)
-    recovery = RecoveryKey.objects.filter(organisation=organisation, is_active=True).first()
-    supervisors = _staff_keys(organisation, Role.SUPERVISOR, excluded)
-    if recovery is None and not supervisors:
+    readers = case_readers(organisation, excluded)
+    if not readers.anyone:
         raise CaseUnreadable(organisation.code)
     sealed = sealed or receipt_seal()
     key = sealed.case_key
@@ -147,7 +166,7 @@ def case_create(
         for name, due in due_dates(case, received=timezone.localdate()).items():
             setattr(case, name, due)
         case.save()
-        _wrap_to(case, WrapPurpose.CASE, key, supervisors, recovery)
+        _wrap_to(case, WrapPurpose.CASE, key, readers.supervisors, readers.recovery)
         CaseExclusion.objects.bulk_create([CaseExclusion(case=case, user=u) for u in excluded])
         if identity is not None:
             identity_add(case=case, identity=identity, excluded=excluded)

@@ -1,15 +1,45 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from counselors.models import SealedTOTPDevice, User
+from hotline.selectors import NAMEABLE_ROLES
+
+
+def _names_required(form: forms.ModelForm) -> None:
+    # Reporters choose counselors and supervisors by name when a report involves them
+    # (hotline.selectors.nameable_staff lists only those with a full name).
+    if form.cleaned_data.get("role") in NAMEABLE_ROLES:
+        for field in ("first_name", "last_name"):
+            if not form.cleaned_data.get(field, "").strip():
+                form.add_error(field, _("Counselors and supervisors need a first and last name."))
+
+
+class StaffChangeForm(UserChangeForm):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _names_required(self)
+        return data
+
+
+class StaffCreationForm(AdminUserCreationForm):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _names_required(self)
+        return data
 
 
 @admin.register(User)
 class StaffAdmin(UserAdmin):
+    form = StaffChangeForm
+    add_form = StaffCreationForm
     list_display = ["username", "first_name", "last_name", "role", "organisation", "is_active"]
     list_filter = ["role", "is_active"]
     raw_id_fields = ["organisation"]
@@ -19,7 +49,7 @@ class StaffAdmin(UserAdmin):
     )
     add_fieldsets = (
         *UserAdmin.add_fieldsets,
-        (_("Role"), {"fields": ("role", "organisation")}),
+        (_("Role"), {"fields": ("role", "organisation", "first_name", "last_name")}),
     )
 
 

@@ -3,7 +3,7 @@
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from counselors.selectors import faq_search
 from counselors.workspace_forms import FaqSearchForm
@@ -11,7 +11,7 @@ from counselors.workspace_forms import FaqSearchForm
 FAQ_PAGE_SIZE = 20
 
 
-@require_GET
+@require_safe
 def faq_list(request: HttpRequest) -> HttpResponse:
     form = FaqSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""

@@ -129,24 +129,46 @@ class AttachmentsMixin(forms.Form):
         return cleaned
 
     @property
-    def files_were_dropped(self) -> bool:
-        """A browser cannot be given files back: after an error they must be chosen again."""
-        return self.is_bound and bool(self.files.getlist("attachments") or self.refusals)
+    def dropped_files(self) -> list[str]:
+        """A browser cannot be given files back: after any refusal, the names of the files the
+        reporter must choose again (those received and those skipped on the way in)."""
+        if not self.is_bound:
+            return []
+        names = [f.name or "" for f in self.files.getlist("attachments")]
+        names += [r.name for r in self.refusals]
+        return list(dict.fromkeys(n[:NAME_MAX] for n in names if n))
+
+
+class EmptyTextInput(forms.TextInput):
+    """A text input that always comes back empty, whatever was sent in it."""
+
+    def format_value(self, value: Any) -> None:
+        return None
 
 
 class HoneypotMixin(forms.Form):
-    # Hidden by CSS from people; simple robots fill every field they find.
+    # Hidden by CSS from people; simple robots fill every field they find. A filled trap is
+    # refused with a message that makes sense to a person whose browser filled it in (and
+    # does not tell a robot why); the trap comes back empty, so sending again works. Nothing
+    # is dropped silently: a person's report must never be lost to a false alarm.
     website = forms.CharField(
         label=_("Leave this field empty"),
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        widget=EmptyTextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def clean_website(self) -> str:
-        if self.cleaned_data.get("website"):
-            raise forms.ValidationError(_("This field must be left empty."))
-        return ""
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.data.get("website"):
+            self.add_error(
+                None,
+                _(
+                    "Your message could not be sent this time. Check what you wrote below "
+                    "and send it again."
+                ),
+            )
+        return data
 
 
 class IdentityFieldsMixin(forms.Form):
@@ -179,14 +201,41 @@ class IdentityFieldsMixin(forms.Form):
         return given or None
 
 
+# Primary keys are 64-bit integers: a larger number must not reach the database (SQLite
+# raises OverflowError on it, a 500), nor anything that is not plain digits.
+PK_MAX = 2**63 - 1
+
+
+def _is_pk(value: object) -> bool:
+    text = str(value)
+    return text.isascii() and text.isdigit() and 0 < int(text) <= PK_MAX
+
+
 class CategoryField(forms.ModelChoiceField):
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and not _is_pk(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
     def label_from_instance(self, obj: Category) -> str:
         return obj.label
 
 
 class StaffField(forms.ModelMultipleChoiceField):
+    def clean(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else ():
+            if not _is_pk(pk):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super().clean(value)
+
     def label_from_instance(self, obj: User) -> str:
-        return obj.get_full_name() or obj.username
+        return obj.get_full_name()
 
 
 class InvolvedStaffMixin(forms.Form):
@@ -318,6 +367,11 @@ class ReceiptForm(forms.Form):
             attrs={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"}
         ),
     )
+    # A reply typed while the case closed for idleness rides along, so it is not lost.
+    carried = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
+
+    def clean_carried(self) -> str:
+        return str(self.cleaned_data.get("carried", ""))[:TEXT_MAX]
 
 
 class ReceiptConfirmForm(forms.Form):

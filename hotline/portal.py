@@ -25,6 +25,11 @@ CASE_KEY = SplitSecret(
 RECEIPT_ONCE = SplitSecret(
     cookie_name="hotline_receipt", session_key="hotline_sealed_receipt", aad_label="receipt-once"
 )
+# A reply typed past the idle limit, carried through the receipt form and held (sealed, like
+# the case key) only across the redirect back to the case page.
+REPLY_DRAFT = SplitSecret(
+    cookie_name="hotline_draft", session_key="hotline_sealed_draft", aad_label="reply-draft"
+)
 SEEN_KEY = "hotline_case_seen"
 IDLE_DEFAULT = 15 * 60
 
@@ -94,6 +99,7 @@ def portal_open(request: HttpRequest, case: Case, key: bytes) -> None:
 def portal_close(request: HttpRequest) -> None:
     CASE_KEY.drop(request)
     RECEIPT_ONCE.drop(request)
+    REPLY_DRAFT.drop(request)
     request.session.flush()
 
 
@@ -118,7 +124,22 @@ def portal_case(request: HttpRequest) -> tuple[OpenCase | None, bool]:
     return OpenCase(case=case, key=held[16:]), False
 
 
+def reply_draft_hold(request: HttpRequest, text: str) -> None:
+    REPLY_DRAFT.hold(request, text.encode())
+
+
+def reply_draft_take(request: HttpRequest) -> str:
+    """The reply carried through the receipt form, once; "" when there is none."""
+    held = REPLY_DRAFT.read(request)
+    if held is None:
+        return ""
+    REPLY_DRAFT.drop(request)
+    return held.decode(errors="replace")
+
+
 View = Callable[..., HttpResponse]
+
+SPLIT_SECRETS = (CASE_KEY, RECEIPT_ONCE, REPLY_DRAFT)
 
 
 def split_cookies(view: View) -> View:
@@ -127,8 +148,8 @@ def split_cookies(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = view(request, *args, **kwargs)
-        CASE_KEY.apply(request, response, stale=CASE_KEY.session_key not in request.session)
-        RECEIPT_ONCE.apply(request, response, stale=RECEIPT_ONCE.session_key not in request.session)
+        for secret in SPLIT_SECRETS:
+            secret.apply(request, response, stale=secret.session_key not in request.session)
         return response
 
     return wrapper

@@ -18,7 +18,9 @@ from cases.models import (
     State,
     Visibility,
 )
+from cases.routing import powerful_report_target
 from cases.selectors import MessageView, attachment_meta, case_content, case_messages
+from cases.services import case_readers
 from counselors.models import Role, User
 from hotline.lib.dates import local_date
 from hotline.lib.search import search_terms
@@ -62,15 +64,49 @@ def organisations_below(organisation: Organisation) -> list[Organisation]:
     return list(below.exclude(pk=organisation.pk).select_related("parent").order_by("path"))
 
 
+@dataclass(frozen=True)
+class Receiving:
+    """What the public pages say about an organisation before anything is typed."""
+
+    organisation: Organisation
+    can_receive: bool
+    # Where a report naming its head or counselors goes (cases.routing): the organisation
+    # itself when none is above it, None when those above cannot receive yet.
+    powerful_target: Organisation | None
+
+    @property
+    def above(self) -> Organisation | None:
+        """The nearest organisation above that can receive, to send to instead."""
+        target = self.powerful_target
+        return target if target is not None and target != self.organisation else None
+
+
+def organisation_receiving(organisation: Organisation) -> Receiving:
+    """Whether a question or report sent to it now could be stored: the rule case_create
+    enforces (cases.services.CaseReaders), asked before the reporter types anything."""
+    return Receiving(
+        organisation=organisation,
+        can_receive=case_readers(organisation).anyone,
+        powerful_target=powerful_report_target(organisation),
+    )
+
+
 def categories_of(kind: CaseKind) -> QuerySet[Category]:
     return Category.objects.filter(kind=kind, is_active=True).order_by("sort_order", "code")
 
 
 def nameable_staff(organisation: Organisation) -> QuerySet[User]:
-    """The organisation's counselors and supervisors, whom a report may say are involved."""
-    return User.objects.filter(
-        organisation=organisation, role__in=NAMEABLE_ROLES, is_active=True
-    ).order_by("first_name", "last_name", "pk")
+    """The organisation's counselors and supervisors, whom a report may say are involved.
+
+    Only those with a full name: a reporter recognises people by name, never by login (and a
+    login name shown to the public would help guess staff accounts). The admin requires the
+    name for these roles (counselors.admin)."""
+    return (
+        User.objects.filter(organisation=organisation, role__in=NAMEABLE_ROLES, is_active=True)
+        .exclude(first_name="")
+        .exclude(last_name="")
+        .order_by("first_name", "last_name", "pk")
+    )
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "hotline.middleware.null_origin_by_fetch_metadata",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -134,6 +135,10 @@ HOTLINE_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 HOTLINE_ENROLMENT_WINDOW_SECONDS = 10 * 60  # a new TOTP device needs a fresh password
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_HTTPONLY = True
+# The form token's cookie lasts until the browser closes (Django's default is a year), and
+# "Leave" removes it: nothing from a visit stays on a shared computer. A form page must set
+# it before the form is sent; pages without a form set no cookie at all.
+CSRF_COOKIE_AGE = None
 
 # Per-account login throttling: after this many failures, wait doubling from the base.
 HOTLINE_LOGIN_FREE_FAILURES = 5
@@ -182,9 +187,9 @@ CONTENT_SECURITY_POLICY = {
 }
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-# Not "no-referrer": under it browsers send "Origin: null" with form posts, which Django's
-# CSRF check rightly refuses. "same-origin" still tells other sites nothing.
-SECURE_REFERRER_POLICY = "same-origin"
+# Under no-referrer browsers post forms with "Origin: null" and no Referer; the CSRF check
+# then relies on Sec-Fetch-Site (hotline.middleware.null_origin_by_fetch_metadata).
+SECURE_REFERRER_POLICY = "no-referrer"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 if PRODUCTION:

@@ -3,6 +3,7 @@ import os
 import pytest
 from django.test import Client
 from django_otp.oath import totp
+from hypothesis import settings as hypothesis_settings
 
 from counselors.models import Role, SealedTOTPDevice, User
 from counselors.services import totp_device_create
@@ -10,6 +11,16 @@ from tests.factories import PASSWORD, UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Property tests: CI draws the same examples on every run, so a red build is red again when
+# rerun; `make fuzz` (HYPOTHESIS_PROFILE=fuzz) looks long and at random for new failures.
+# Tests' own @settings inherit from the loaded profile and set only what they must.
+hypothesis_settings.register_profile("ci", derandomize=True, max_examples=50, deadline=None)
+hypothesis_settings.register_profile("fuzz", max_examples=2_000, deadline=None)
+if os.environ.get("HYPOTHESIS_PROFILE"):
+    hypothesis_settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
+elif os.environ.get("CI") == "true":
+    hypothesis_settings.load_profile("ci")
 
 
 def totp_device_of(user: User) -> SealedTOTPDevice:

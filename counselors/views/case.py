@@ -7,10 +7,10 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.models import Attachment
+from cases.report_fields import IDENTITY_LABELS
 from cases.selectors import attachment_chunks, attachment_meta, identity_read
 from cases.workflow import StaleCase, TransitionRefused, case_transition
 from counselors.case_services import (
@@ -31,12 +31,6 @@ from counselors.workspace_forms import (
 )
 
 HANDLERS = (Role.COUNSELOR, Role.SUPERVISOR)
-IDENTITY_LABELS = {
-    "name": gettext_lazy("Name"),
-    "phone": gettext_lazy("Telephone"),
-    "email": gettext_lazy("Email"),
-    "other": gettext_lazy("Other contact details"),
-}
 
 
 @roles_only(*HANDLERS)

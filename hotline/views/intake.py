@@ -1,11 +1,13 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from cases.models import Organisation
 from cases.services import CaseUnreadable, NewCase
 from hotline import portal
 from hotline.forms import QuestionForm, ReceiptConfirmForm, ReportForm
+from hotline.selectors import organisation_receiving
 from hotline.services import question_submit, report_submit
 from hotline.throttles import intake_allowed
 from hotline.uploads import bounded_uploads, max_bytes, max_count, upload_refusals
@@ -21,8 +23,19 @@ def throttled_error() -> str:
     )
 
 
-def unavailable(request: HttpRequest, organisation: object) -> HttpResponse:
-    return render(request, "hotline/unavailable.html", {"organisation": organisation})
+def unavailable_error(organisation: Organisation) -> str:
+    return _(
+        "%(name)s has not finished setting up its ethics hotline, so your message could not "
+        "be sent. Nothing was stored; what you wrote is kept below."
+    ) % {"name": organisation.name}
+
+
+def unavailable_above_error(organisation: Organisation) -> str:
+    return _(
+        "A report about the head or the counselors of %(name)s goes to an organisation above "
+        "it, but no organisation above %(name)s can receive it yet, so it was not sent. Nothing "
+        "was stored; what you wrote is kept below."
+    ) % {"name": organisation.name}
 
 
 def receipt_redirect(request: HttpRequest, new: NewCase) -> HttpResponse:
@@ -30,7 +43,7 @@ def receipt_redirect(request: HttpRequest, new: NewCase) -> HttpResponse:
     return redirect("receipt_show")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @portal.split_cookies
 def question(request: HttpRequest, code: str) -> HttpResponse:
     org = organisation_or_404(code)
@@ -49,13 +62,14 @@ def question(request: HttpRequest, code: str) -> HttpResponse:
                     identity=form.identity(),
                 )
             except CaseUnreadable:
-                return unavailable(request, org)
-            return receipt_redirect(request, new)
-    context = {"organisation": org, "form": form}
+                form.add_error(None, unavailable_error(org))
+            else:
+                return receipt_redirect(request, new)
+    context = {"organisation": org, "form": form, "receiving": organisation_receiving(org)}
     return render(request, "hotline/question.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @bounded_uploads
 @portal.split_cookies
 def report(request: HttpRequest, code: str) -> HttpResponse:
@@ -83,21 +97,25 @@ def report(request: HttpRequest, code: str) -> HttpResponse:
                     excluded=form.excluded(),
                 )
             except CaseUnreadable:
-                return unavailable(request, org)
-            return receipt_redirect(request, new)
+                refused = unavailable_above_error if form.names_the_powerful else unavailable_error
+                form.add_error(None, refused(org))
+            else:
+                return receipt_redirect(request, new)
     context = {
         "organisation": org,
         "form": form,
+        "receiving": organisation_receiving(org),
         "max_count": max_count(),
         "max_bytes": max_bytes(),
     }
     return render(request, "hotline/report.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @portal.split_cookies
 def receipt_show(request: HttpRequest) -> HttpResponse:
-    digits = portal.receipt_take(request)
+    # A HEAD (a link checker, a prefetch) must not use up the one showing of the receipt.
+    digits = portal.receipt_take(request) if request.method == "GET" else None
     context = {
         "groups": [digits[i : i + 4] for i in range(0, len(digits), 4)] if digits else None,
         "awaits_confirmation": digits is not None or portal.receipt_awaits_confirmation(request),
@@ -127,6 +145,6 @@ def receipt_confirm(request: HttpRequest) -> HttpResponse:
     return render(request, "hotline/receipt.html", context)
 
 
-@require_GET
+@require_safe
 def sent(request: HttpRequest) -> HttpResponse:
     return render(request, "hotline/sent.html")

@@ -4,11 +4,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases import crypto
 from cases.models import CaseKind, Category
@@ -38,7 +39,7 @@ from hotline.throttles import (
     receipt_failures_forget,
 )
 from hotline.uploads import bounded_uploads, max_bytes, max_count, upload_refusals
-from hotline.views.intake import THROTTLED, receipt_redirect, throttled_error, unavailable
+from hotline.views.intake import THROTTLED, receipt_redirect, throttled_error, unavailable_error
 
 RETALIATION_CATEGORY = "retaliation"
 
@@ -71,7 +72,14 @@ def _lookup_of(text: str) -> str | None:
         return None
 
 
-@require_http_methods(["GET", "POST"])
+def _receipt_page(
+    request: HttpRequest, form: ReceiptForm, *, ended: bool, dropped: list[str], status: int = 200
+) -> HttpResponse:
+    context = {"form": form, "ended": ended, "dropped": dropped}
+    return render(request, "hotline/receipt_enter.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 @portal.split_cookies
 def receipt_enter(request: HttpRequest) -> HttpResponse:
     form = ReceiptForm(request.POST or None)
@@ -91,6 +99,9 @@ def receipt_enter(request: HttpRequest) -> HttpResponse:
                 assert lookup is not None
                 receipt_failures_forget(lookup)
                 portal.portal_open(request, *opened)
+                if form.cleaned_data["carried"].strip():
+                    portal.reply_draft_hold(request, form.cleaned_data["carried"])
+                    return redirect(reverse("case") + "#reply")
                 return redirect("case")
             if lookup is not None:
                 receipt_failure_count(lookup)
@@ -101,8 +112,8 @@ def receipt_enter(request: HttpRequest) -> HttpResponse:
                     "try again."
                 ),
             )
-    context = {"form": form, "ended": request.GET.get("ended") == "idle"}
-    return render(request, "hotline/receipt_enter.html", context, status=status)
+    ended = request.GET.get("ended") == "idle"
+    return _receipt_page(request, form, ended=ended, dropped=[], status=status)
 
 
 def _case_page(request: HttpRequest, **forms: Any) -> HttpResponse:
@@ -112,9 +123,11 @@ def _case_page(request: HttpRequest, **forms: Any) -> HttpResponse:
         "view": view,
         "rows": body_rows(view.body),
         "reply_form": forms.get("reply_form") or ReplyForm(),
+        "draft_restored": forms.get("draft_restored", False),
         "identity_form": forms.get("identity_form") or IdentityForm(),
         "max_count": max_count(),
         "max_bytes": max_bytes(),
+        "idle_minutes": portal.idle_seconds() // 60,
         "sent": request.GET.get("sent"),
         "status": reporter_status(opened.case),
         "rating_form": forms.get("rating_form") or RatingForm(),
@@ -123,17 +136,29 @@ def _case_page(request: HttpRequest, **forms: Any) -> HttpResponse:
     return render(request, "hotline/case.html", context, status=forms.get("status", 200))
 
 
-@require_GET
+@require_safe
 @reporter_only
 def case(request: HttpRequest) -> HttpResponse:
+    draft = portal.reply_draft_take(request) if request.method == "GET" else ""
+    if draft:
+        return _case_page(
+            request, reply_form=ReplyForm(initial={"body": draft}), draft_restored=True
+        )
     return _case_page(request)
 
 
 @require_POST
 @bounded_uploads
-@reporter_only
+@portal.split_cookies
 def case_reply(request: HttpRequest) -> HttpResponse:
-    opened = _opened(request)
+    opened, expired = portal.portal_case(request)
+    if opened is None:
+        # The case closed while the reply was being typed: ask for the receipt again and
+        # carry the reply in that form, rather than lose it in a redirect.
+        receipt_form = ReceiptForm(initial={"carried": request.POST.get("body", "")})
+        reply = ReplyForm(request.POST, request.FILES, refusals=upload_refusals(request))
+        return _receipt_page(request, receipt_form, ended=expired, dropped=reply.dropped_files)
+    request.reporter = opened  # type: ignore[attr-defined]
     form = ReplyForm(request.POST, request.FILES, refusals=upload_refusals(request))
     if form.is_valid():
         reporter_reply(
@@ -163,7 +188,7 @@ def _retaliation_category() -> Category | None:
     return categories_of(CaseKind.REPORT).filter(code=RETALIATION_CATEGORY).first()
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @bounded_uploads
 @reporter_only
 def case_retaliation(request: HttpRequest) -> HttpResponse:
@@ -174,30 +199,35 @@ def case_retaliation(request: HttpRequest) -> HttpResponse:
     form = RetaliationForm(
         request.POST or None, request.FILES or None, refusals=upload_refusals(request)
     )
+    status = 200
     if request.method == "POST" and form.is_valid() and category is not None:
         if not intake_allowed(opened.case.organisation.code):
             form.add_error(None, throttled_error())
-            context = {"form": form, "max_count": max_count(), "max_bytes": max_bytes()}
-            return render(request, "hotline/retaliation.html", context, status=THROTTLED)
-        try:
-            new = retaliation_submit(
-                case=opened.case,
-                category=category,
-                body=form.body(),
-                attachments=form.cleaned_data["attachments"],
-            )
-        except CaseUnreadable:
-            return unavailable(request, opened.case.organisation)
-        return receipt_redirect(request, new)
+            status = THROTTLED
+        else:
+            try:
+                new = retaliation_submit(
+                    case=opened.case,
+                    category=category,
+                    body=form.body(),
+                    attachments=form.cleaned_data["attachments"],
+                )
+            except CaseUnreadable:
+                form.add_error(None, unavailable_error(opened.case.organisation))
+            else:
+                return receipt_redirect(request, new)
     context = {"form": form, "max_count": max_count(), "max_bytes": max_bytes()}
-    return render(request, "hotline/retaliation.html", context)
+    return render(request, "hotline/retaliation.html", context, status=status)
 
 
 @require_POST
 @portal.split_cookies
 def case_leave(request: HttpRequest) -> HttpResponse:
     portal.portal_close(request)
-    return render(request, "hotline/left.html")
+    response = render(request, "hotline/left.html")
+    # The form token's cookie goes too: leaving leaves nothing of the visit in the browser.
+    response.delete_cookie(settings.CSRF_COOKIE_NAME, samesite="Strict")
+    return response
 
 
 @require_POST

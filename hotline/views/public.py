@@ -4,13 +4,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from cases.models import Organisation
 from hotline.lib.search import MAX_QUERY
 from hotline.selectors import (
     SEARCH_LIMIT,
     organisation_by_code,
+    organisation_receiving,
     organisation_search,
     organisations_below,
     provinces,
@@ -27,12 +28,12 @@ def organisation_or_404(code: str) -> Organisation:
     return organisation
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "hotline/home.html", {"max_query": MAX_QUERY})
 
 
-@require_GET
+@require_safe
 def find(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:MAX_QUERY].strip()
     results = organisation_search(query) if query else []
@@ -46,10 +47,14 @@ def find(request: HttpRequest) -> HttpResponse:
     return render(request, "hotline/find.html", context)
 
 
-@require_GET
+@require_safe
 def organisation(request: HttpRequest, code: str) -> HttpResponse:
     org = organisation_or_404(code)
-    context = {"organisation": org, "below": organisations_below(org)}
+    context = {
+        "organisation": org,
+        "below": organisations_below(org),
+        "receiving": organisation_receiving(org),
+    }
     return render(request, "hotline/organisation.html", context)
 
 
@@ -58,7 +63,7 @@ def organisation_absolute_url(org: Organisation) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("organisation", args=[org.code])
 
 
-@require_GET
+@require_safe
 def poster(request: HttpRequest, code: str) -> HttpResponse:
     org = organisation_or_404(code)
     url = organisation_absolute_url(org)

@@ -36,6 +36,8 @@ def test_an_administrator_who_makes_themselves_a_supervisor_reads_nothing_new(
         f"/admin/counselors/user/{admin.pk}/change/",
         {
             "username": admin.username,
+            "first_name": "สมชาย",  # the admin requires a name for a supervisor
+            "last_name": "ใจดี",
             "role": "supervisor",
             "organisation": organisation.pk,
             "is_active": "on",

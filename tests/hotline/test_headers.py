@@ -20,7 +20,7 @@ def test_public_pages_carry_strict_headers(db, path):
     # Nothing may come from another origin.
     assert all(src in {"'self'", "'none'"} for sources in csp.values() for src in sources)
     assert response["X-Frame-Options"] == "DENY"
-    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Referrer-Policy"] == "no-referrer"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
     assert response["Cross-Origin-Resource-Policy"] == "same-origin"

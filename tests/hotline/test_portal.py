@@ -93,7 +93,11 @@ def test_a_refused_file_refuses_the_whole_reply(reporter, media):
 def test_without_a_receipt_the_case_is_closed(db):
     response = Client().get("/case/")
     assert response.headers["Location"] == "/return/"
-    assert Client().post("/case/reply/", {"body": "x"}).status_code in (302, 403)
+    # A reply without an open case is not stored: the receipt form asks again, carrying it.
+    response = Client().post("/en/case/reply/", {"body": "x"})
+    assert response.status_code == 200
+    assert 'name="receipt"' in response.content.decode()
+    assert not Message.objects.exists()
 
 
 def test_the_session_alone_opens_nothing(reporter):

@@ -57,5 +57,5 @@ class TestHoneypot:
         data = question_data(tree, website="http://spam.example")
         response = Client().post(f"/en/o/{tree.municipality.code}/question/", data)
         assert response.status_code == 200
-        assert "This field must be left empty." in response.content.decode()
+        assert "could not be sent this time" in response.content.decode()
         assert not Case.objects.exists()
