@@ -95,7 +95,7 @@ def case_page(
         "thread": case_messages(case=case, key=key, include_internal=True),
         "attachments": [
             (a, attachment_meta(attachment=a, key=key))
-            for a in case.attachments.order_by("created", "pk")
+            for a in case.attachments.order_by("pk")
         ],
         "transitions": transitions,
         "reply_form": bound.get("reply") or ReplyForm(),

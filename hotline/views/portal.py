@@ -75,7 +75,12 @@ def _lookup_of(text: str) -> str | None:
 def _receipt_page(
     request: HttpRequest, form: ReceiptForm, *, ended: bool, dropped: list[str], status: int = 200
 ) -> HttpResponse:
-    context = {"form": form, "ended": ended, "dropped": dropped}
+    context = {
+        "form": form,
+        "ended": ended,
+        "dropped": dropped,
+        "idle_minutes": portal.idle_seconds() // 60,
+    }
     return render(request, "hotline/receipt_enter.html", context, status=status)
 
 

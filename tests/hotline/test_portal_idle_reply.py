@@ -73,3 +73,9 @@ def test_a_mistyped_receipt_keeps_carrying_the_reply(tree):
     again = client.post("/en/return/", {"receipt": "1" * 24, "carried": REPLY}).content.decode()
     assert "No case could be opened" in again
     assert carried_value(again) == REPLY
+
+
+def test_the_receipt_page_states_the_configured_idle_limit(settings):
+    settings.HOTLINE_PORTAL_IDLE_SECONDS = 30 * 60
+    page = Client().get("/en/return/").content.decode()
+    assert "after 30 minutes without activity" in page
