@@ -94,8 +94,7 @@ def case_page(
         "body_rows": body_rows(content.body, STAFF_LABELS),
         "thread": case_messages(case=case, key=key, include_internal=True),
         "attachments": [
-            (a, attachment_meta(attachment=a, key=key))
-            for a in case.attachments.order_by("pk")
+            (a, attachment_meta(attachment=a, key=key)) for a in case.attachments.order_by("pk")
         ],
         "transitions": transitions,
         "reply_form": bound.get("reply") or ReplyForm(),
