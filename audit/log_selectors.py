@@ -7,9 +7,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from audit.lib.fiscal import BANGKOK
 from audit.models import Event
-from cases.models import Organisation
+from core.lib.fiscal import BANGKOK
+from core.models import Organisation
 
 PAGE_SIZE = 100
 

@@ -73,7 +73,7 @@ class Event(models.Model):
     # No `choices`: new actions must not need a migration of this append-only table.
     action = models.CharField(max_length=64)
     organisation = models.ForeignKey(
-        "cases.Organisation", null=True, on_delete=models.PROTECT, related_name="+"
+        "core.Organisation", null=True, on_delete=models.PROTECT, related_name="+"
     )
     object_type = models.CharField(max_length=50, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
@@ -139,19 +139,4 @@ class Checkpoint(models.Model):
         )
 
 
-from audit.models_indicators import (  # noqa: E402
-    HistoricalCase,
-    HistoricalFinding,
-    IndicatorRollup,
-    RollupYear,
-)
-
-__all__ = [
-    "Action",
-    "Checkpoint",
-    "Event",
-    "HistoricalCase",
-    "HistoricalFinding",
-    "IndicatorRollup",
-    "RollupYear",
-]
+__all__ = ["Action", "Checkpoint", "Event"]

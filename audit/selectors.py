@@ -9,7 +9,7 @@ from django.utils.translation import gettext, gettext_noop
 from audit.lib.chain import GENESIS, ChainRow, chain_hash
 from audit.lib.checkpoints import checkpoint_verify
 from audit.models import Checkpoint, Event
-from hotline.keyring import keyring
+from core.keyring import keyring
 
 _FIELDS = (
     "seq",

@@ -10,9 +10,9 @@ from django.utils import timezone
 from audit.lib.chain import GENESIS, ChainRow, chain_hash, validate_details
 from audit.lib.checkpoints import checkpoint_sign
 from audit.models import Action, Checkpoint, Event
-from cases.lib.timing import coarse_now
-from cases.models import Organisation
-from hotline.keyring import keyring
+from core.keyring import keyring
+from core.lib.timing import coarse_now
+from core.models import Organisation
 
 # Any constant works; it names the one advisory lock that serialises chain appends.
 _PG_CHAIN_LOCK = 0x4155444954  # "AUDIT"
@@ -48,7 +48,7 @@ def event_record(
 
     `details` is small JSON that must never hold case content or anything that identifies
     a reporter (no IP, no user agent, nothing they typed). `coarse` keeps the time to the hour,
-    for events a reporter's own action causes (see cases.lib.timing).
+    for events a reporter's own action causes (see core.lib.timing).
     """
     action = Action(action)  # an unknown action is a bug: refuse it before writing
     details = details or {}

@@ -101,7 +101,7 @@ def _load(total: int, batch: int = 20_000) -> float:
                 actor_id=None,
                 action=actions[seq % len(actions)],
                 organisation_id=None,
-                object_type="counselors.user",
+                object_type="core.user",
                 object_id=str(seq % 97),
                 details={"reason": "bench", "attempt": seq % 5},
                 prev_hash=prev,
@@ -246,7 +246,7 @@ def main() -> None:
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory(prefix="bench-audit-") as tmp:
         base = {
-            "DJANGO_SETTINGS_MODULE": "hotline.settings",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
             "HOTLINE_ENV": "development",
             "HOTLINE_DEBUG": "false",
             "HOTLINE_VAR_DIR": tmp,

@@ -1,4 +1,4 @@
-"""Benchmark of cases.crypto: Argon2id, field and file encryption, HPKE key wrapping.
+"""Benchmark of core.crypto: Argon2id, field and file encryption, HPKE key wrapping.
 
     .venv/bin/python bench/crypto.py [--file-mb 100] [--repeat 3] [--output bench/out/crypto.md]
     (then copy the figures into bench/RESULTS.md)
@@ -34,7 +34,7 @@ sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != R
 import cryptography  # noqa: E402
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: E402
 
-from cases import crypto  # noqa: E402
+from core import crypto  # noqa: E402
 
 CHUNK = 64 * 1024
 MB = 1024 * 1024
@@ -330,9 +330,9 @@ def report(args: argparse.Namespace, m: dict[str, str], r: dict[str, dict[str, f
         + [f"| {a} | {b} | {c} |" for a, b, c in rows]
     )
     command = " ".join(["cd /work/main &&", ".venv/bin/python", *sys.argv])
-    return f"""# cases.crypto benchmark
+    return f"""# core.crypto benchmark
 
-What `cases/crypto.py` costs on the target kind of machine: Argon2id key derivation (staff
+What `core/crypto.py` costs on the target kind of machine: Argon2id key derivation (staff
 passwords, receipt secrets), field encryption (AES-256-GCM with associated data), streamed file
 encryption (chunked AES-256-GCM, per-file HKDF key), and HPKE key wrapping
 (X25519 / HKDF-SHA256 / AES-256-GCM).

@@ -42,7 +42,6 @@ def _build(n: int) -> dict[str, Any]:
 
     from django.utils import timezone
 
-    from cases import crypto
     from cases.models import (
         AuthorSide,
         Case,
@@ -50,7 +49,6 @@ def _build(n: int) -> dict[str, Any]:
         CaseKind,
         Category,
         Channel,
-        Organisation,
         StaffKey,
         State,
         Visibility,
@@ -58,7 +56,8 @@ def _build(n: int) -> dict[str, Any]:
     from cases.recovery import recovery_kit_create
     from cases.services import case_create, message_add, wrap_info
     from cases.staff_keys import staff_key_endorse, staff_key_unlock
-    from counselors.models import Role, User
+    from core import crypto
+    from core.models import Organisation, Role, User
     from counselors.services import totp_device_create
 
     rng = random.Random(6)
@@ -180,7 +179,7 @@ def _client(username: str) -> Any:
     from django.test import Client
     from django_otp.oath import totp
 
-    from counselors.models import SealedTOTPDevice, User
+    from core.models import SealedTOTPDevice, User
 
     user = User.objects.get(username=username)
     device = SealedTOTPDevice.objects.get(user=user)
@@ -316,7 +315,7 @@ def main() -> None:
     results = {}
     with tempfile.TemporaryDirectory(prefix="bench-inbox-") as tmp:
         base = {
-            "DJANGO_SETTINGS_MODULE": "hotline.settings",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
             "HOTLINE_ENV": "development",
             "HOTLINE_DEBUG": "false",
             "HOTLINE_VAR_DIR": tmp,

@@ -36,7 +36,7 @@ ENV = {
     "DATABASE_URL": f"{PG_ADMIN_URL}/{PG_DB}",
     "HOTLINE_VAR_DIR": str(VAR),
     "HOTLINE_KEYS_FILE": str(VAR / "keys.json"),
-    "DJANGO_SETTINGS_MODULE": "hotline.settings",
+    "DJANGO_SETTINGS_MODULE": "config.settings",
 }
 PROVINCES, DISTRICTS, LOCALS = 76, 878, 7850
 DASHBOARD_AIM_MS, COMMAND_AIM_S = 500, 5
@@ -56,7 +56,8 @@ def build_database() -> float:
 def build_data(cases: int) -> dict[str, float]:
     from django.db import connection
 
-    from cases.models import CaseKind, Category, Organisation, OrganisationType
+    from cases.models import CaseKind, Category
+    from core.models import Organisation, OrganisationType
 
     timings = {}
     started = time.perf_counter()
@@ -103,7 +104,7 @@ def build_data(cases: int) -> dict[str, float]:
 
 
 CASES_SQL = """
-WITH o AS (SELECT array_agg(id ORDER BY id) AS ids FROM cases_organisation
+WITH o AS (SELECT array_agg(id ORDER BY id) AS ids FROM core_organisation
            WHERE type IN ('sao', 'municipality')),
      rc AS (SELECT array_agg(id ORDER BY id) AS ids FROM cases_category WHERE kind = 'report'),
      qc AS (SELECT array_agg(id ORDER BY id) AS ids FROM cases_category WHERE kind = 'question'),
@@ -175,7 +176,7 @@ FROM cases_case WHERE kind = 'report' AND is_anonymous AND random() < 0.2
 
 
 def build_rollup() -> tuple[float, int]:
-    from audit.indicators.rollup_build import rollup_year_build, rollup_years
+    from indicators.rollup_build import rollup_year_build, rollup_years
 
     started = time.perf_counter()
     rows = sum(rollup_year_build(fiscal_year=year) for year in rollup_years())
@@ -185,10 +186,11 @@ def build_rollup() -> tuple[float, int]:
 def time_refresh(organisations: int, *, on_cases: bool) -> float:
     """A refresh after one change in each of `organisations` local organisations: to their
     newest case (as the workflow writes it), or naming no case (every year is recomputed)."""
-    from audit.indicators.rollup_build import rollup_refresh
     from audit.models import Action
     from audit.services import event_record
-    from cases.models import Case, Organisation
+    from cases.models import Case
+    from core.models import Organisation
+    from indicators.rollup_build import rollup_refresh
 
     for organisation in Organisation.objects.filter(code__startswith="L")[:organisations]:
         case = Case.objects.filter(organisation=organisation).order_by("-created").first()
@@ -200,10 +202,11 @@ def time_refresh(organisations: int, *, on_cases: bool) -> float:
 
 
 def time_dashboard(code: str, repeat: int, *, rollup: bool = True) -> list[float]:
-    from audit.indicators import Scope, indicators_report
-    from audit.indicators.display import blocks
-    from audit.lib.fiscal import FiscalYear
-    from cases.models import Organisation
+    from core.lib.fiscal import FiscalYear
+    from core.models import Organisation
+    from indicators.display import blocks
+    from indicators.engine import Scope
+    from indicators.figures import indicators_report
 
     organisation = Organisation.objects.get(code=code)
     scope = Scope(organisation=organisation, fiscal_year=FiscalYear(2569))

@@ -40,7 +40,7 @@ def setup_django(var: Path) -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{var / 'bench.sqlite3'}"
     os.environ["HOTLINE_ALLOWED_HOSTS"] = "testserver"
     os.environ["HOTLINE_LOG_LEVEL"] = "ERROR"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "hotline.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     import django
 
     django.setup()
@@ -56,10 +56,10 @@ def setup_django(var: Path) -> None:
 
 
 def seed() -> tuple[str, int]:
-    from cases.models import CaseKind, Category, Organisation, OrganisationType
+    from cases.models import CaseKind, Category
     from cases.recovery import recovery_kit_create
     from cases.staff_keys import staff_key_endorse, staff_key_unlock
-    from counselors.models import Role, User
+    from core.models import Organisation, OrganisationType, Role, User
 
     org = Organisation.objects.create(
         code="B100", name_th="เทศบาลทดสอบสมรรถนะ", type=OrganisationType.MUNICIPALITY
@@ -117,7 +117,7 @@ def run_threads(threads: int, seconds: float, work: Callable[[int], None]) -> fl
 
 
 def argon2_rate(threads: int, seconds: float) -> float:
-    from cases import crypto
+    from core import crypto
 
     salt = crypto.salt_new()
     return run_threads(threads, seconds, lambda _: crypto.argon2id(b"1234567890123456", salt))
@@ -157,8 +157,9 @@ def report_rate(
 
 
 def receipts_for_login(code: str, category: int, count: int) -> list[str]:
-    from cases.models import CaseKind, Category, Channel, Organisation
+    from cases.models import CaseKind, Category, Channel
     from cases.services import case_create
+    from core.models import Organisation
 
     org = Organisation.objects.get(code=code)
     cat = Category.objects.get(pk=category)

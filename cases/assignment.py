@@ -1,5 +1,6 @@
 """Who handles a case: a supervisor assigns it to a counselor of the organisation, and the
-case key goes with it (DESIGN §3: the key is wrapped only to those who may read the case).
+case key goes with it (docs/architecture.md §3: the key is wrapped only to those who may read the
+case).
 
 The server never holds a case key of its own: the supervisor's unlocked private key opens
 their wrap, and the key is wrapped anew to the counselor's public key. A reassignment takes
@@ -11,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action
 from audit.services import event_record
-from cases import crypto
 from cases.models import (
     AuthorSide,
     Case,
@@ -24,7 +24,8 @@ from cases.models import (
 from cases.notifications import notification_queue
 from cases.selectors import case_key_for_user, case_supervisors
 from cases.services import message_add, wrap_info
-from counselors.models import Role, User
+from core import crypto
+from core.models import Role, User
 
 
 class AssignmentRefused(Exception):

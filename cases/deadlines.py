@@ -4,8 +4,9 @@ from datetime import date
 
 from django.utils import timezone
 
-from cases.lib.days import add_days
-from cases.models import Case, CaseKind, DeadlinePolicy, Organisation
+from cases.models import Case, CaseKind, DeadlinePolicy
+from core.lib.days import add_days
+from core.models import Organisation
 
 
 def policy_for(organisation: Organisation) -> DeadlinePolicy:

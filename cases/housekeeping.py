@@ -12,19 +12,12 @@ from django.utils import timezone
 from audit.models import Action
 from audit.services import event_record
 from cases.deadlines import next_deadline, policy_for
-from cases.models import (
-    ENDED_STATES,
-    Case,
-    CaseKind,
-    DeadlinePolicy,
-    Organisation,
-    Reminder,
-    State,
-)
+from cases.models import ENDED_STATES, Case, CaseKind, DeadlinePolicy, Reminder, State
 from cases.notifications import notification_queue
 from cases.retention import case_purge, retention_purge
 from cases.selectors import case_supervisors
 from cases.workflow import TransitionRefused, case_transition
+from core.models import Organisation
 
 REMINDER_HORIZON_DAYS = 31
 

@@ -17,7 +17,7 @@ from django.utils.translation import override
 from kombu.exceptions import OperationalError
 
 from cases.models import Case, Notification
-from counselors.models import Role, User
+from core.models import Role, User
 
 logger = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ import dataclasses
 import uuid
 from dataclasses import dataclass
 
-from cases import crypto
 from cases.models import Case
-from hotline.keyring import keyring
+from core import crypto
+from core.keyring import keyring
 
 RECEIPT_ATTEMPTS = 5
 

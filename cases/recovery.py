@@ -1,4 +1,4 @@
-"""Organisation recovery keys (DESIGN §3): the private half exists only in a
+"""Organisation recovery keys (docs/architecture.md §3): the private half exists only in a
 passphrase-protected kit kept offline by the organisation's ethics committee."""
 
 import base64
@@ -11,11 +11,11 @@ from django.db import transaction
 
 from audit.models import Action
 from audit.services import event_record
-from cases import crypto
-from cases.models import Case, CaseKeyWrap, Organisation, RecoveryKey, StaffKey, WrapPurpose
+from cases.models import Case, CaseKeyWrap, RecoveryKey, StaffKey, WrapPurpose
 from cases.services import wrap_info
 from cases.staff_keys import staff_key_endorse
-from counselors.models import Role, User
+from core import crypto
+from core.models import Organisation, Role, User
 
 KIT_FORMAT = "ethics-hotline/recovery-kit/v1"
 

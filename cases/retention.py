@@ -33,7 +33,7 @@ from cases.models import (
 from cases.notifications import notification_queue
 from cases.selectors import case_supervisors
 from cases.services import message_add
-from counselors.models import Role, User
+from core.models import Role, User
 
 NOTICE_DAYS = 30
 # No policy keeps an ended case less than a year: the cheap first filter of the daily scan.

@@ -1,10 +1,10 @@
-"""Where a report goes when it names the powerful, whoever takes it down (DESIGN §1)."""
+"""Where a report goes when it names the powerful, whoever takes it down (docs/architecture.md
+§1)."""
 
 from collections.abc import Sequence
 
-from cases.models import Organisation
 from cases.services import case_readers
-from counselors.models import User
+from core.models import Organisation, User
 
 
 def ancestors_nearest_first(organisation: Organisation) -> list[Organisation]:

@@ -6,14 +6,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import QuerySet
 
-from cases import crypto
 from cases.lib.system_messages import system_message_text
 from cases.models import (
     Attachment,
     AuthorSide,
     Case,
     CaseKeyWrap,
+    CaseKind,
+    Category,
     Identity,
     Message,
     Visibility,
@@ -21,7 +23,8 @@ from cases.models import (
 )
 from cases.notifications import case_supervisors as case_supervisors  # who to tell
 from cases.services import wrap_info
-from counselors.models import User
+from core import crypto
+from core.models import Organisation, Role, User
 
 
 @dataclass(frozen=True)
@@ -106,3 +109,24 @@ def identity_read(*, case: Case, user: User, private: bytes) -> dict[str, str] |
         key, bytes(identity.body_ct), case_id=str(case.uid), field="identity"
     )
     return dict(json.loads(text))
+
+
+NAMEABLE_ROLES = (Role.COUNSELOR, Role.SUPERVISOR)
+
+
+def categories_of(kind: CaseKind) -> QuerySet[Category]:
+    return Category.objects.filter(kind=kind, is_active=True).order_by("sort_order", "code")
+
+
+def nameable_staff(organisation: Organisation) -> QuerySet[User]:
+    """The organisation's counselors and supervisors, whom a report may say are involved.
+
+    Only those with a full name: a reporter recognises people by name, never by login (and a
+    login name shown to the public would help guess staff accounts). The admin requires the
+    name for these roles (config.admin)."""
+    return (
+        User.objects.filter(organisation=organisation, role__in=NAMEABLE_ROLES, is_active=True)
+        .exclude(first_name="")
+        .exclude(last_name="")
+        .order_by("first_name", "last_name", "pk")
+    )

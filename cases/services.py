@@ -1,4 +1,4 @@
-"""Writes of case records. Content goes in only through cases.crypto, under the case's key."""
+"""Writes of case records. Content goes in only through core.crypto, under the case's key."""
 
 import json
 import uuid
@@ -13,9 +13,7 @@ from django.utils import timezone
 
 from audit.models import Action
 from audit.services import event_record
-from cases import crypto
 from cases.deadlines import due_dates
-from cases.lib.timing import coarse_now
 from cases.models import (
     Attachment,
     AuthorSide,
@@ -27,7 +25,6 @@ from cases.models import (
     Channel,
     Identity,
     Message,
-    Organisation,
     RecoveryKey,
     StaffKey,
     Visibility,
@@ -35,7 +32,9 @@ from cases.models import (
 )
 from cases.notifications import case_supervisors, notification_queue
 from cases.receipts import SealedReceipt, receipt_seal
-from counselors.models import Role, User
+from core import crypto
+from core.lib.timing import coarse_now
+from core.models import Organisation, Role, User
 
 
 class CaseUnreadable(Exception):

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from audit.models import Action
 from audit.services import event_record
-from cases import crypto
 from cases.models import StaffKey
-from counselors.models import User
+from core import crypto
+from core.models import User
 
 
 @dataclass(frozen=True)

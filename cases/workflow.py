@@ -18,21 +18,14 @@ from django_fsm import can_proceed, get_all_FIELD_transitions
 
 from audit.models import Action
 from audit.services import event_record
-from cases import crypto
 from cases.deadlines import due_dates
 from cases.lib.system_messages import EVENTS, system_message_body
-from cases.models import (
-    ENDED_STATES,
-    AuthorSide,
-    Case,
-    Finding,
-    SubjectPseudonym,
-    Visibility,
-)
+from cases.models import ENDED_STATES, AuthorSide, Case, Finding, SubjectPseudonym, Visibility
 from cases.notifications import notification_queue
 from cases.services import message_add
-from counselors.models import Role, User
-from hotline.keyring import keyring
+from core import crypto
+from core.keyring import keyring
+from core.models import Role, User
 
 REPORTER = "reporter"
 SYSTEM = "system"

@@ -16,13 +16,14 @@ from cases.models import (
     CaseRead,
     Category,
     Channel,
+    ConflictDeclaration,
     Message,
     Visibility,
 )
 from cases.receipts import receipt_seal
 from cases.routing import report_route
 from cases.services import NewCase, case_create, message_add
-from counselors.models import ConflictDeclaration, Role, User
+from core.models import Role, User
 
 
 class ReplyKind:

@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action
 from audit.services import event_record
-from cases.models import AuthorSide, Case, CaseKind, State
+from cases.models import AuthorSide, Case, CaseKind, FaqEntry, FaqStatus, State
 from cases.selectors import case_content, case_messages
-from counselors.models import FaqEntry, FaqStatus, Role, User
+from core.models import Role, User
 
 # A run this long shared with what the reporter wrote counts as copying.
 COPY_RUN = 30

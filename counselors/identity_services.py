@@ -7,16 +7,20 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action
 from audit.services import event_record
-from cases import crypto
-from cases.models import Case, CaseExclusion, CaseKeyWrap, Identity, StaffKey, WrapPurpose
-from cases.services import wrap_info
-from counselors.models import (
+from cases.models import (
+    Case,
+    CaseExclusion,
+    CaseKeyWrap,
+    Identity,
     IdentityRequest,
     IdentityRequestWrap,
     RequestStatus,
-    Role,
-    User,
+    StaffKey,
+    WrapPurpose,
 )
+from cases.services import wrap_info
+from core import crypto
+from core.models import Role, User
 
 
 class IdentityRefused(Exception):

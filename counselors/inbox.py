@@ -8,7 +8,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from cases import crypto
 from cases.deadlines import next_deadline
 from cases.models import (
     ENDED_STATES,
@@ -21,7 +20,8 @@ from cases.models import (
     WrapPurpose,
 )
 from cases.services import wrap_info
-from counselors.models import Role, User
+from core import crypto
+from core.models import Role, User
 
 PAGE_SIZE = 50
 COUNT_LIMIT = 10_000

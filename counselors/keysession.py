@@ -1,14 +1,15 @@
-"""Holding a staff member's unlocked private key for the length of a session (DESIGN §3).
+"""Holding a staff member's unlocked private key for the length of a session (docs/architecture.md
+§3).
 
 The key is split between the server-side session (sealed) and its own HttpOnly,
-SameSite=Strict cookie (the sealing key): see hotline.lib.split_session.
+SameSite=Strict cookie (the sealing key): see core.lib.split_session.
 """
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from hotline.lib.split_session import SplitSecret
+from core.lib.split_session import SplitSecret
 
 COOKIE_NAME = "hotline_key"
 SESSION_KEY = "hotline_sealed_private"

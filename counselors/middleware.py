@@ -6,10 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 
-from counselors.models import User
-from counselors.selectors import second_factor_passed, user_has_totp
+from core.lib.paths import is_staff_path
+from core.models import User
+from core.selectors import second_factor_passed, user_has_totp
 from counselors.services import SESSION_STARTED_KEY, staff_logout
-from hotline.paths import is_staff_path
 
 Handler = Callable[[HttpRequest], HttpResponse]
 

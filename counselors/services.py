@@ -16,10 +16,10 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from audit.models import Action
 from audit.services import event_record
 from cases.staff_keys import staff_key_reseal, staff_key_unlock
+from core.lib.throttle import backoff_seconds
+from core.models import SealedTOTPDevice, User
+from core.totp_secrets import totp_secret_new
 from counselors.keysession import private_key_drop, private_key_hold
-from counselors.models import SealedTOTPDevice, User
-from counselors.totp_secrets import totp_secret_new
-from hotline.lib.throttle import backoff_seconds
 
 BACKUP_CODE_COUNT = 10
 SESSION_STARTED_KEY = "hotline_auth_started"

@@ -42,5 +42,5 @@ urlpatterns = [
     path("faq/", faq.faq_drafts_view, name="faq_drafts"),
     path("faq/<int:entry_id>/publish/", faq.faq_publish_view, name="faq_publish"),
     path("faq/<int:entry_id>/withdraw/", faq.faq_withdraw_view, name="faq_withdraw"),
-    path("audit/", include("audit.urls")),
+    path("audit/", include("indicators.urls")),
 ]

@@ -14,17 +14,16 @@ from cases.models import (
     Category,
     Channel,
     Finding,
-    Organisation,
     Penalty,
     ReferralTarget,
     RejectionReason,
     State,
 )
+from cases.report_fields import InvolvedStaffMixin, StaffField
+from cases.selectors import nameable_staff
+from core.models import Organisation, User
 from counselors.case_services import STAFF_CHANNELS, ReplyKind
 from counselors.inbox import Deadline, Scope
-from counselors.models import User
-from hotline.forms import InvolvedStaffMixin, StaffField
-from hotline.selectors import nameable_staff
 
 TEXT_MAX = 20_000
 REASON_MAX = 2_000
@@ -371,7 +370,3 @@ class FaqDraftForm(_OwnIds):
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-
-
-class FaqSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search the questions"), required=False, max_length=200)

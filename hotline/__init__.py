@@ -1,3 +1,2 @@
-from hotline.celery import app as celery_app
-
-__all__ = ["celery_app"]
+"""The public side: finding an organisation, the two forms, the receipt and the
+reporter's way back."""

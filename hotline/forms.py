@@ -11,12 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cases import crypto
-from cases.models import CaseKind, Category, Organisation
-from cases.report_fields import HOW_KNOWN, ONGOING
-from cases.report_fields import body_rows as body_rows  # the portal's, declared in cases
-from counselors.models import User
-from hotline.lib.files import (
+from cases.files import (
     EXTENSIONS,
     CleanAttachment,
     CleanFile,
@@ -24,8 +19,19 @@ from hotline.lib.files import (
     Refused,
     clean,
 )
-from hotline.selectors import categories_of, nameable_staff
-from hotline.uploads import UploadRefusal, max_bytes, max_count, max_pixels
+from cases.models import CaseKind
+from cases.report_fields import (
+    HOW_KNOWN,
+    ONGOING,
+    CategoryField,
+    InvolvedStaffMixin,
+    StaffField,
+)
+from cases.report_fields import body_rows as body_rows  # the portal's, declared in cases
+from cases.selectors import categories_of, nameable_staff
+from cases.uploads import UploadRefusal, max_bytes, max_count, max_pixels
+from core import crypto
+from core.models import Organisation, User
 
 TEXT_MAX = 20_000
 SHORT_MAX = 5_000
@@ -201,55 +207,6 @@ class IdentityFieldsMixin(forms.Form):
         return given or None
 
 
-# Primary keys are 64-bit integers: a larger number must not reach the database (SQLite
-# raises OverflowError on it, a 500), nor anything that is not plain digits.
-PK_MAX = 2**63 - 1
-
-
-def _is_pk(value: object) -> bool:
-    text = str(value)
-    return text.isascii() and text.isdigit() and 0 < int(text) <= PK_MAX
-
-
-class CategoryField(forms.ModelChoiceField):
-    def to_python(self, value: Any) -> Any:
-        if value not in self.empty_values and not _is_pk(value):
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice"
-            )
-        return super().to_python(value)
-
-    def label_from_instance(self, obj: Category) -> str:
-        return obj.label
-
-
-class StaffField(forms.ModelMultipleChoiceField):
-    def clean(self, value: Any) -> Any:
-        for pk in value if isinstance(value, list | tuple) else ():
-            if not _is_pk(pk):
-                raise forms.ValidationError(
-                    self.error_messages["invalid_choice"],
-                    code="invalid_choice",
-                    params={"value": pk},
-                )
-        return super().clean(value)
-
-    def label_from_instance(self, obj: User) -> str:
-        return obj.get_full_name()
-
-
-class InvolvedStaffMixin(forms.Form):
-    """A report may say the head of the organisation (`executive_involved`) or some of its
-    counselors (`named_staff`) are involved: the report is then kept away from them."""
-
-    @property
-    def names_the_powerful(self) -> bool:
-        return bool(self.cleaned_data.get("executive_involved") or self.excluded())
-
-    def excluded(self) -> list[User]:
-        return list(self.cleaned_data.get("named_staff") or [])
-
-
 def _category_field(kind: CaseKind, label: Any) -> CategoryField:
     return CategoryField(
         queryset=categories_of(kind), label=label, widget=forms.RadioSelect, empty_label=None
@@ -416,3 +373,7 @@ class IdentityForm(IdentityFieldsMixin):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["identity_name"].required = True
+
+
+class FaqSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search the questions"), required=False, max_length=200)

@@ -1,6 +1,6 @@
 """The reporter's side of a session: the receipt shown once, and the case opened by it.
 
-Both are held as split secrets (hotline.lib.split_session): sealed in the server-side session,
+Both are held as split secrets (core.lib.split_session): sealed in the server-side session,
 opened only with a key in their own HttpOnly cookie. The session store alone holds no receipt,
 no case key and not even which case is open; the cookies alone hold nothing but random keys.
 """
@@ -15,9 +15,9 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from cases import crypto
 from cases.models import Case
-from hotline.lib.split_session import SplitSecret
+from core import crypto
+from core.lib.split_session import SplitSecret
 
 CASE_KEY = SplitSecret(
     cookie_name="hotline_case", session_key="hotline_sealed_case", aad_label="reporter-case"

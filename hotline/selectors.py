@@ -7,27 +7,16 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from cases.deadlines import next_deadline
-from cases.models import (
-    Attachment,
-    Case,
-    CaseKind,
-    Category,
-    Identity,
-    Organisation,
-    OrganisationType,
-    State,
-    Visibility,
-)
+from cases.models import Attachment, Case, Identity, State, Visibility
 from cases.routing import powerful_report_target
 from cases.selectors import MessageView, attachment_meta, case_content, case_messages
 from cases.services import case_readers
-from counselors.models import Role, User
-from hotline.lib.dates import local_date
+from core.lib.dates import local_date
+from core.models import Organisation, OrganisationType
 from hotline.lib.search import search_terms
 
 SEARCH_LIMIT = 50
 # Who a reporter may name as involved, and so keep away from the report.
-NAMEABLE_ROLES = (Role.COUNSELOR, Role.SUPERVISOR)
 
 
 def organisations_active() -> QuerySet[Organisation]:
@@ -88,24 +77,6 @@ def organisation_receiving(organisation: Organisation) -> Receiving:
         organisation=organisation,
         can_receive=case_readers(organisation).anyone,
         powerful_target=powerful_report_target(organisation),
-    )
-
-
-def categories_of(kind: CaseKind) -> QuerySet[Category]:
-    return Category.objects.filter(kind=kind, is_active=True).order_by("sort_order", "code")
-
-
-def nameable_staff(organisation: Organisation) -> QuerySet[User]:
-    """The organisation's counselors and supervisors, whom a report may say are involved.
-
-    Only those with a full name: a reporter recognises people by name, never by login (and a
-    login name shown to the public would help guess staff accounts). The admin requires the
-    name for these roles (counselors.admin)."""
-    return (
-        User.objects.filter(organisation=organisation, role__in=NAMEABLE_ROLES, is_active=True)
-        .exclude(first_name="")
-        .exclude(last_name="")
-        .order_by("first_name", "last_name", "pk")
     )
 
 

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from audit.models import Action
 from audit.services import event_record
-from cases import crypto
+from cases.files import CleanAttachment
 from cases.lib.titles import title_from
 from cases.models import (
     Attachment,
@@ -24,16 +24,15 @@ from cases.models import (
     Channel,
     Identity,
     Message,
-    Organisation,
+    Rating,
     Visibility,
 )
 from cases.receipts import receipt_seal
 from cases.routing import report_route
 from cases.services import NewCase, attachment_add, case_create, identity_add, message_add
 from cases.workflow import case_transition, transitions_open_to
-from counselors.models import User
-from hotline.lib.files import CleanAttachment
-from hotline.models import Rating
+from core import crypto
+from core.models import Organisation, User
 
 
 @contextmanager

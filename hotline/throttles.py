@@ -10,8 +10,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
-from cases import crypto
-from hotline.keyring import keyring
+from core import crypto
+from core.keyring import keyring
 
 
 def _setting(name: str, default: int) -> int:

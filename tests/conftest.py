@@ -5,7 +5,7 @@ from django.test import Client
 from django_otp.oath import totp
 from hypothesis import settings as hypothesis_settings
 
-from counselors.models import Role, SealedTOTPDevice, User
+from core.models import Role, SealedTOTPDevice, User
 from counselors.services import totp_device_create
 from tests.factories import PASSWORD, UserFactory
 

@@ -1,7 +1,7 @@
 import factory
 
-from cases.models import CaseKind, Category, Organisation, OrganisationType
-from counselors.models import Role, User
+from cases.models import CaseKind, Category
+from core.models import Organisation, OrganisationType, Role, User
 
 PASSWORD = "correct horse battery staple"
 

@@ -17,7 +17,7 @@ def database_url() -> str:
 def start(code: str, *args: str) -> subprocess.Popen[bytes]:
     env = os.environ | {
         "DATABASE_URL": database_url(),
-        "DJANGO_SETTINGS_MODULE": "hotline.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     return subprocess.Popen(
         [sys.executable, "-c", code, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE

@@ -1,12 +1,7 @@
+from cases.models.categories import CaseKind, Category
 from cases.models.deadlines import DayUnit, DeadlinePolicy, Notification, Reminder
 from cases.models.keys import CaseKeyWrap, RecoveryKey, StaffKey, WrapPurpose
-from cases.models.organisations import (
-    CaseKind,
-    Category,
-    Organisation,
-    OrganisationType,
-    localized,
-)
+from cases.models.ratings import Rating
 from cases.models.reads import CaseRead
 from cases.models.records import (
     Attachment,
@@ -17,6 +12,14 @@ from cases.models.records import (
     Identity,
     Message,
     Visibility,
+)
+from cases.models.staff_work import (
+    ConflictDeclaration,
+    FaqEntry,
+    FaqStatus,
+    IdentityRequest,
+    IdentityRequestWrap,
+    RequestStatus,
 )
 from cases.models.workflow import (
     ENDED_STATES,
@@ -41,23 +44,27 @@ __all__ = [
     "CaseRead",
     "Category",
     "Channel",
+    "ConflictDeclaration",
     "DayUnit",
     "DeadlinePolicy",
+    "FaqEntry",
+    "FaqStatus",
     "Finding",
     "Identity",
+    "IdentityRequest",
+    "IdentityRequestWrap",
     "Message",
     "Notification",
-    "Organisation",
-    "OrganisationType",
     "Penalty",
+    "Rating",
     "RecoveryKey",
     "ReferralTarget",
     "RejectionReason",
     "Reminder",
+    "RequestStatus",
     "StaffKey",
     "State",
     "SubjectPseudonym",
     "Visibility",
     "WrapPurpose",
-    "localized",
 ]

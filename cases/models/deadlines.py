@@ -11,7 +11,7 @@ class DeadlinePolicy(models.Model):
     """An organisation's deadlines; organisations without one use the defaults below."""
 
     organisation = models.OneToOneField(
-        "cases.Organisation", on_delete=models.CASCADE, related_name="deadline_policy"
+        "core.Organisation", on_delete=models.CASCADE, related_name="deadline_policy"
     )
     acknowledge_days = models.PositiveSmallIntegerField(_("acknowledge a report within"), default=7)
     acknowledge_unit = models.CharField(
@@ -68,7 +68,7 @@ class Notification(models.Model):
     """Outbox: written in the transaction that needs it, sent by a task after commit. If the
     broker is down, the row waits and the periodic flush sends it later."""
 
-    recipient = models.ForeignKey("counselors.User", on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey("core.User", on_delete=models.CASCADE, related_name="+")
     case = models.ForeignKey(
         "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -35,7 +35,7 @@ class StaffKey(models.Model):
 
 class RecoveryKey(models.Model):
     organisation = models.ForeignKey(
-        "cases.Organisation", on_delete=models.PROTECT, related_name="recovery_keys"
+        "core.Organisation", on_delete=models.PROTECT, related_name="recovery_keys"
     )
     kid = models.CharField(max_length=32, unique=True)
     public = models.BinaryField()

@@ -1,6 +1,6 @@
 """Case records. Whatever a reporter or counselor wrote is stored only as ciphertext
-(`*_ct` fields, made by cases.crypto under the case's data key); the plaintext columns hold
-metadata that the indicators need and DESIGN §3 allows."""
+(`*_ct` fields, made by core.crypto under the case's data key); the plaintext columns hold
+metadata that the indicators need and docs/architecture.md §3 allows."""
 
 import uuid
 
@@ -10,9 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.lib.timing import coarse_now
-from cases.models.organisations import CaseKind
+from cases.models import CaseKind
 from cases.models.workflow import CaseWorkflow
+from core.lib.timing import coarse_now
 
 
 class Channel(models.TextChoices):
@@ -28,7 +28,7 @@ class Case(CaseWorkflow):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=10, choices=CaseKind.choices)
     organisation = models.ForeignKey(
-        "cases.Organisation",
+        "core.Organisation",
         verbose_name=_("organisation"),
         on_delete=models.PROTECT,
         related_name="cases",
@@ -158,7 +158,7 @@ class Message(models.Model):
     class Meta:
         verbose_name = _("message")
         verbose_name_plural = _("messages")
-        ordering = ["pk"]  # insertion order: reporter times are coarse (cases.lib.timing)
+        ordering = ["pk"]  # insertion order: reporter times are coarse (core.lib.timing)
         constraints = [
             models.CheckConstraint(
                 condition=~Q(author_side="reporter") | Q(visibility="shared"),

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
-from cases.models.organisations import CaseKind
+from cases.models import CaseKind
 
 
 class State(models.TextChoices):
@@ -111,7 +111,7 @@ class CaseWorkflow(models.Model):
     # Bumped by every transition: a page showing an older version cannot act (optimistic lock).
     version = models.PositiveIntegerField(default=0, editable=False)
     assignee = models.ForeignKey(
-        "counselors.User",
+        "core.User",
         verbose_name=_("assigned counselor"),
         null=True,
         blank=True,

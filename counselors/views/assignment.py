@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.assignment import AssignmentRefused, assignable_counselors, case_assign, case_decline
-from counselors.models import Role
+from core.models import Role
 from counselors.views.case_page import case_page
 from counselors.views.common import case_open, no_access, roles_only
 from counselors.workspace_forms import AssignForm, DeclineForm

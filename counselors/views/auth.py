@@ -10,9 +10,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.models import Role, User
+from core.selectors import organisations_in_scope, user_has_totp
 from counselors.forms import LoginForm, TokenForm
-from counselors.models import Role, User
-from counselors.selectors import organisations_in_scope, user_has_totp
 from counselors.services import (
     backup_codes_issue,
     enrolment_window_open,

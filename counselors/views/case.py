@@ -13,13 +13,13 @@ from cases.models import Attachment
 from cases.report_fields import IDENTITY_LABELS
 from cases.selectors import attachment_chunks, attachment_meta, identity_read
 from cases.workflow import StaleCase, TransitionRefused, case_transition
+from core.models import Role
 from counselors.case_services import (
     attachment_download_record,
     conflict_declare,
     identity_read_record,
     reply_add,
 )
-from counselors.models import Role
 from counselors.views.case_page import case_page
 from counselors.views.common import case_open, roles_only
 from counselors.workspace_forms import (

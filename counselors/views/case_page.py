@@ -12,16 +12,16 @@ from cases.deadlines import next_deadline
 from cases.models import Case, CaseKind, Identity, State
 from cases.report_fields import STAFF_LABELS, body_rows
 from cases.selectors import attachment_meta, case_content, case_messages
-from cases.workflow import transitions_open_to
-from counselors.case_services import case_read_record, case_seen_record
-from counselors.models import Role
-from counselors.selectors import (
+from cases.staff_selectors import (
     case_for_staff,
     case_history,
     case_key_readable,
     identity_readable,
     identity_requests_for_case,
 )
+from cases.workflow import transitions_open_to
+from core.models import Role
+from counselors.case_services import case_read_record, case_seen_record
 from counselors.views.common import OpenCase
 from counselors.workspace_forms import (
     AssignForm,

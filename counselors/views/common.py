@@ -11,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cases.models import Case
+from cases.staff_selectors import case_for_staff, case_key_readable, conflict_declared
+from core.models import Role, User
 from counselors.keysession import private_key_from_request
-from counselors.models import Role, User
-from counselors.selectors import case_for_staff, case_key_readable, conflict_declared
 
 View = Callable[..., HttpResponseBase]
 

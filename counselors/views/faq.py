@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cases.models import FaqEntry
+from cases.staff_selectors import faq_drafts_for
+from core.models import Role
 from counselors.faq_services import FaqRefused, faq_draft_create, faq_publish, faq_withdraw
-from counselors.models import FaqEntry, Role
-from counselors.selectors import faq_drafts_for
 from counselors.views.case_page import case_page
 from counselors.views.common import case_open, roles_only, staff_of
 from counselors.workspace_forms import FaqDraftForm

@@ -6,14 +6,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cases.models import IdentityRequest
+from cases.staff_selectors import identity_request_reason, identity_requests_for_custodian
+from core.models import Role
 from counselors.identity_services import (
     IdentityRefused,
     identity_request_create,
     identity_request_decide,
 )
 from counselors.keysession import private_key_from_request
-from counselors.models import IdentityRequest, Role
-from counselors.selectors import identity_request_reason, identity_requests_for_custodian
 from counselors.views.case_page import case_page
 from counselors.views.common import case_open, no_access, roles_only, staff_of
 from counselors.workspace_forms import IdentityRequestForm

@@ -10,13 +10,13 @@ from django.utils.formats import number_format
 from django.views.decorators.http import require_GET
 
 from cases.models import Channel, State
+from core.lib.dates import local_date
+from core.models import Role
 from counselors.case_services import inbox_read_record
 from counselors.inbox import COUNT_LIMIT, Cursor, InboxFilters, inbox_page
 from counselors.keysession import private_key_from_request
-from counselors.models import Role
 from counselors.views.common import roles_only, staff_of
 from counselors.workspace_forms import InboxFilterForm
-from hotline.lib.dates import local_date
 
 
 @roles_only(Role.COUNSELOR, Role.SUPERVISOR)

@@ -4,8 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from core.models import Role
 from counselors.case_services import WorkspaceRefused, case_file_for_caller
-from counselors.models import Role
 from counselors.views.common import roles_only, staff_of
 from counselors.workspace_forms import IntakeForm
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.retention import HoldRefused, legal_hold_lift, legal_hold_place
-from counselors.models import Role
+from core.models import Role
 from counselors.views.case_page import case_page
 from counselors.views.common import case_open, roles_only
 from counselors.workspace_forms import LegalHoldForm

@@ -3,14 +3,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from cases.models import Organisation
 from cases.services import CaseUnreadable, NewCase
+from cases.uploads import bounded_uploads, max_bytes, max_count, upload_refusals
+from core.models import Organisation
 from hotline import portal
 from hotline.forms import QuestionForm, ReceiptConfirmForm, ReportForm
 from hotline.selectors import organisation_receiving
 from hotline.services import question_submit, report_submit
 from hotline.throttles import intake_allowed
-from hotline.uploads import bounded_uploads, max_bytes, max_count, upload_refusals
 from hotline.views.public import organisation_or_404
 
 THROTTLED = 429

@@ -11,10 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from cases import crypto
-from cases.models import CaseKind, Category
+from cases.models import CaseKind, Category, Rating
 from cases.receipts import receipt_open
+from cases.selectors import categories_of
 from cases.services import CaseUnreadable
+from cases.uploads import bounded_uploads, max_bytes, max_count, upload_refusals
+from core import crypto
 from hotline import portal
 from hotline.forms import (
     IdentityForm,
@@ -24,8 +26,7 @@ from hotline.forms import (
     RetaliationForm,
     body_rows,
 )
-from hotline.models import Rating
-from hotline.selectors import categories_of, reporter_case, reporter_status
+from hotline.selectors import reporter_case, reporter_status
 from hotline.services import (
     rating_give,
     reporter_identity_disclose,
@@ -38,7 +39,6 @@ from hotline.throttles import (
     receipt_failure_count,
     receipt_failures_forget,
 )
-from hotline.uploads import bounded_uploads, max_bytes, max_count, upload_refusals
 from hotline.views.intake import THROTTLED, receipt_redirect, throttled_error, unavailable_error
 
 RETALIATION_CATEGORY = "retaliation"

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from cases.models import Organisation
+from core.models import Organisation
 from hotline.lib.search import MAX_QUERY
 from hotline.selectors import (
     SEARCH_LIMIT,

@@ -6,18 +6,11 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 
-from audit.models import HistoricalCase
-from cases.models import (
-    ENDED_STATES,
-    Case,
-    CaseKind,
-    Category,
-    Channel,
-    Organisation,
-    OrganisationType,
-)
+from cases.models import ENDED_STATES, Case, CaseKind, Category, Channel
 from cases.recovery import recovery_kit_create
 from cases.services import case_create
+from core.models import Organisation, OrganisationType
+from indicators.models import HistoricalCase
 from tests.cases.factories import KIT_PASSPHRASE
 from tests.factories import CategoryFactory, OrganisationFactory
 

@@ -9,7 +9,7 @@ from audit.lib.checkpoints import checkpoint_verify
 from audit.models import Action, Checkpoint, Event
 from audit.services import checkpoint_create, event_record
 from audit.tasks import audit_checkpoint_task
-from hotline.keyring import keyring
+from core.keyring import keyring
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ class TestCheckpoint:
     def test_it_rejects_another_key(self, checkpoint):
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-        from hotline.keyring import public_key_hex
+        from core.keyring import public_key_hex
 
         other = public_key_hex(Ed25519PrivateKey.generate().public_key())
         assert not checkpoint_verify(checkpoint.as_dict(), other)

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from audit.models import Action, Event
 from audit.services import event_record
-from counselors.models import Role
+from core.models import Role
 from tests.audit.indicator_fixtures import at, category, org, register_row
 from tests.conftest import signed_in_client
 

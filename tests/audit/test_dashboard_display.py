@@ -5,11 +5,11 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from audit.indicators.definitions import BY_ID
-from audit.indicators.display import value_text
-from audit.indicators.figures import ChildRow, Figure, Row
-from audit.lib.suppression import Cell
-from counselors.models import Role
+from core.models import Role
+from indicators.definitions import BY_ID
+from indicators.display import value_text
+from indicators.figures import ChildRow, Figure, Row
+from indicators.lib.suppression import Cell
 from tests.audit.indicator_fixtures import at, category, org, register_row
 from tests.conftest import signed_in_client
 

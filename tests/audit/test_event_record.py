@@ -39,7 +39,7 @@ class TestEventRecord:
         user = UserFactory(organisation=org)
         event = event_record(action=Action.LOGOUT, actor=user, organisation=org, target=org)
         assert (event.actor_id, event.organisation_id) == (user.pk, org.pk)
-        assert (event.object_type, event.object_id) == ("cases.organisation", str(org.pk))
+        assert (event.object_type, event.object_id) == ("core.organisation", str(org.pk))
 
     @pytest.mark.parametrize("details", [{"f": 1.5}, {"b": b"bytes"}, {"s": "x" * 3000}])
     def test_it_refuses_details_that_cannot_hash_stably(self, db, details):

@@ -1,7 +1,7 @@
 from datetime import date
 
-from audit.lib.fiscal import FiscalYear, fiscal_year_of
-from audit.lib.histograms import histogram_quantile, median
+from core.lib.fiscal import FiscalYear, fiscal_year_of
+from indicators.lib.histograms import histogram_quantile, median
 from tests.audit.indicator_fixtures import at
 
 

@@ -6,10 +6,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from audit.models import Action, Event, HistoricalCase
-from audit.registers import COLUMNS, RegisterInvalid, parse_date, register_import
+from audit.models import Action, Event
 from cases.models import CaseKind
 from cases.workflow import subject_pseudonym
+from indicators.models import HistoricalCase
+from indicators.registers import COLUMNS, RegisterInvalid, parse_date, register_import
 from tests.audit.indicator_fixtures import category, org
 
 GOOD = {

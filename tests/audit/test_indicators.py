@@ -7,8 +7,6 @@ from decimal import Decimal
 import pytest
 from django.test import override_settings
 
-from audit.indicators import INDICATOR_IDS, Scope, indicators_report
-from audit.lib.fiscal import FiscalYear
 from cases.models import (
     ActionType,
     AuthorSide,
@@ -23,6 +21,10 @@ from cases.models import (
     Visibility,
 )
 from cases.workflow import subject_pseudonym
+from core.lib.fiscal import FiscalYear
+from indicators.definitions import INDICATOR_IDS
+from indicators.engine import Scope
+from indicators.figures import indicators_report
 from tests.audit.indicator_fixtures import TYPES, at, category, live, org, register_row
 
 FY = FiscalYear(2569)

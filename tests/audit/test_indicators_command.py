@@ -5,9 +5,11 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from audit.indicators import INDICATOR_IDS, Scope, indicators_report
-from audit.lib.fiscal import FiscalYear
 from cases.models import Channel
+from core.lib.fiscal import FiscalYear
+from indicators.definitions import INDICATOR_IDS
+from indicators.engine import Scope
+from indicators.figures import indicators_report
 from tests.audit.indicator_fixtures import at, category, org, register_row
 
 

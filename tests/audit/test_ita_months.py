@@ -7,11 +7,12 @@ import io
 import pytest
 import time_machine
 
-from audit.indicators import Scope, indicators_report
-from audit.indicators.display import blocks, chart
-from audit.indicators.exports import long_rows, table_rows
-from audit.lib.fiscal import FiscalYear
-from counselors.models import Role
+from core.lib.fiscal import FiscalYear
+from core.models import Role
+from indicators.display import blocks, chart
+from indicators.engine import Scope
+from indicators.exports import long_rows, table_rows
+from indicators.figures import indicators_report
 from tests.audit.indicator_fixtures import at, org, register_row
 from tests.conftest import signed_in_client
 

@@ -4,7 +4,7 @@ import pytest
 
 from audit.models import Action
 from audit.services import checkpoint_create, event_record
-from counselors.models import Role
+from core.models import Role
 from tests.audit.indicator_fixtures import org
 from tests.audit.tamper import sql
 from tests.conftest import signed_in_client

@@ -14,14 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from audit.indicators import Scope, Tally, indicators_report, report_build, rollup_build, year_tally
-from audit.indicators.engine import subtree_figures_add
-from audit.indicators.rollup import rollup_read, tally_load
-from audit.indicators.rollup_build import rollup_refresh, rollup_year_build
-from audit.lib.fiscal import FiscalYear
-from audit.models import Action, IndicatorRollup, RollupYear
+from audit.models import Action
 from audit.services import event_record
-from audit.tasks import indicators_rollup_rebuild_task, indicators_rollup_refresh_task
 from cases.models import (
     ActionType,
     AuthorSide,
@@ -29,14 +23,21 @@ from cases.models import (
     CaseKind,
     Finding,
     Message,
-    Organisation,
+    Rating,
     ReferralTarget,
     State,
     SubjectPseudonym,
     Visibility,
 )
-from counselors.models import Role
-from hotline.models import Rating
+from core.lib.fiscal import FiscalYear
+from core.models import Organisation, Role
+from indicators import rollup_build
+from indicators.engine import Scope, Tally, subtree_figures_add, year_tally
+from indicators.figures import indicators_report, report_build
+from indicators.models import IndicatorRollup, RollupYear
+from indicators.rollup import rollup_read, tally_load
+from indicators.rollup_build import rollup_refresh, rollup_year_build
+from indicators.tasks import indicators_rollup_rebuild_task, indicators_rollup_refresh_task
 from tests.audit.indicator_fixtures import (
     BKK,
     TYPES,

@@ -1,9 +1,9 @@
 """The satisfaction indicator reads the reporters' ratings (hotline.models.Rating)."""
 
-from audit.indicators import Scope, indicators_report
-from audit.lib.fiscal import FiscalYear
-from cases.models import State
-from hotline.models import Rating
+from cases.models import Rating, State
+from core.lib.fiscal import FiscalYear
+from indicators.engine import Scope
+from indicators.figures import indicators_report
 from tests.audit.indicator_fixtures import at, live, org
 
 
@@ -34,7 +34,7 @@ def test_too_few_ratings_show_no_rate(db):
 
 
 def test_faq_entries_count_what_the_subtree_published_in_the_year(db):
-    from counselors.models import FaqEntry, FaqStatus
+    from cases.models import FaqEntry, FaqStatus
     from tests.factories import UserFactory
 
     parent = org()

@@ -7,11 +7,19 @@ from django.test import override_settings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audit.indicators import Scope, indicators_report
-from audit.indicators.display import chart
-from audit.lib.fiscal import FiscalYear
-from audit.lib.suppression import HIDDEN, SMALL, count_suppress, rate, table_suppress, threshold
 from cases.models import Channel
+from core.lib.fiscal import FiscalYear
+from indicators.display import chart
+from indicators.engine import Scope
+from indicators.figures import indicators_report
+from indicators.lib.suppression import (
+    HIDDEN,
+    SMALL,
+    count_suppress,
+    rate,
+    table_suppress,
+    threshold,
+)
 from tests.audit.indicator_fixtures import at, category, org, register_row
 
 LIMIT = 5

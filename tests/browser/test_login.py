@@ -8,7 +8,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from playwright.sync_api import Page, expect
 
-from counselors.models import Role, User
+from core.models import Role, User
 from tests.conftest import totp_device_of, totp_now
 from tests.factories import PASSWORD, UserFactory
 

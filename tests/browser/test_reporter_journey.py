@@ -16,7 +16,7 @@ from cases.models import Attachment, AuthorSide, Case
 from cases.receipts import receipt_open
 from cases.selectors import attachment_chunks
 from cases.services import message_add
-from hotline.logging import StaffRequestsOnly
+from config.logging import StaffRequestsOnly
 from tests.browser.test_home import PHONE, assert_fits_width
 from tests.cases.test_no_plaintext_at_rest import database_bytes
 from tests.hotline.intake import jpeg_with_gps, organisation_tree

@@ -1,8 +1,8 @@
-from cases.models import CaseKind, Channel, Organisation
+from cases.models import CaseKind, Channel
 from cases.recovery import recovery_kit_create
 from cases.services import NewCase, case_create
 from cases.staff_keys import staff_key_endorse, staff_key_unlock
-from counselors.models import Role, User
+from core.models import Organisation, Role, User
 from tests.factories import PASSWORD, CategoryFactory, OrganisationFactory, UserFactory
 
 KIT_PASSPHRASE = "a long recovery passphrase"

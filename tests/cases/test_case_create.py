@@ -4,7 +4,7 @@ from audit.models import Action, Event
 from cases.models import Case, CaseKeyWrap, WrapPurpose
 from cases.selectors import case_content, case_key_for_user, identity_read
 from cases.services import CaseUnreadable
-from counselors.models import Role
+from core.models import Role
 from tests.cases.factories import new_report, organisation_with_kit, staff_with_key
 from tests.factories import OrganisationFactory
 

@@ -3,10 +3,10 @@ import os
 
 import pytest
 
-from cases import crypto
 from cases.models import Attachment, AuthorSide, Message, Visibility
 from cases.selectors import attachment_chunks, attachment_meta, case_messages
 from cases.services import attachment_add, message_add
+from core import crypto
 from tests.cases.factories import new_report, organisation_with_kit
 
 

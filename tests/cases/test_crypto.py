@@ -1,4 +1,4 @@
-"""cases.crypto: round trips, and every way of moving, cutting or altering a blob fails."""
+"""core.crypto: round trips, and every way of moving, cutting or altering a blob fails."""
 
 import hashlib
 import hmac as std_hmac
@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from cases import crypto
-from cases.crypto import Argon2Params, CryptoError, Receipt
+from core import crypto
+from core.crypto import Argon2Params, CryptoError, Receipt
 
 FAST = Argon2Params(memory_kib=64, iterations=1, lanes=1)
 THAI = "ผู้ร้องเรียนแจ้งว่านายกเทศมนตรีรับสินบน 50,000 บาท ในโครงการจัดซื้อจัดจ้าง"

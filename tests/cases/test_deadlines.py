@@ -5,10 +5,10 @@ import pytest
 import time_machine
 
 from cases.deadlines import next_deadline
-from cases.lib.days import add_days, is_working_day
 from cases.models import CaseKind, Channel, DayUnit, DeadlinePolicy
 from cases.services import case_create
-from counselors.models import Role
+from core.lib.days import add_days, is_working_day
+from core.models import Role
 from tests.cases.factories import new_report, organisation_with_kit, staff_with_key
 from tests.factories import CategoryFactory
 

@@ -3,10 +3,9 @@
 import pytest
 from django.test import Client
 
-from cases.models import Case, CaseKind, State
+from cases.models import Case, CaseKind, Rating, State
 from cases.workflow import case_transition
-from counselors.models import Role
-from hotline.models import Rating
+from core.models import Role
 from hotline.services import rating_give
 from tests.cases.factories import new_report, organisation_with_kit, staff_with_key
 from tests.factories import CategoryFactory

@@ -8,7 +8,7 @@ from django.utils import timezone
 from cases.models import CaseKeyWrap, StaffKey
 from cases.recovery import recovery_grant
 from cases.staff_keys import staff_key_unlock
-from counselors.models import Role, User
+from core.models import Role, User
 from tests.cases.factories import (
     KIT_PASSPHRASE,
     new_report,
@@ -33,7 +33,7 @@ def test_an_administrator_who_makes_themselves_a_supervisor_reads_nothing_new(
     admin = make_staff(Role.ADMINISTRATOR, organisation=None)
     client = signed_in_client(admin)
     response = client.post(
-        f"/admin/counselors/user/{admin.pk}/change/",
+        f"/admin/core/user/{admin.pk}/change/",
         {
             "username": admin.username,
             "first_name": "สมชาย",  # the admin requires a name for a supervisor

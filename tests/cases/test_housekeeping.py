@@ -26,7 +26,7 @@ from cases.receipts import receipt_open
 from cases.services import attachment_add, case_create, message_add
 from cases.tasks import deadlines_scan_task
 from cases.workflow import TransitionRefused, case_transition
-from counselors.models import Role
+from core.models import Role
 from tests.cases.factories import new_report, organisation_with_kit, staff_with_key
 from tests.factories import CategoryFactory
 
@@ -200,7 +200,7 @@ def test_quiet_answered_questions_close_themselves(report):
 
 
 def test_a_broker_outage_delays_notifications_but_loses_none(report, settings, commits):
-    from hotline.celery import app
+    from config.celery import app
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.task_always_eager = False

@@ -1,5 +1,5 @@
-from cases import crypto
 from cases.receipts import receipt_open
+from core import crypto
 from tests.cases.factories import new_report, organisation_with_kit
 
 

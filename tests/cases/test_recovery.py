@@ -8,7 +8,7 @@ from audit.models import Action, Event
 from cases.models import CaseKeyWrap, RecoveryKey
 from cases.selectors import case_key_for_user, identity_read
 from cases.staff_keys import staff_key_unlock
-from counselors.models import Role
+from core.models import Role
 from tests.cases.factories import KIT_PASSPHRASE, new_report, staff_with_key
 from tests.factories import OrganisationFactory
 

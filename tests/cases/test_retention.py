@@ -13,7 +13,7 @@ from cases.models import Case, Message, Notification, Reminder, State, Visibilit
 from cases.retention import HoldRefused, legal_hold_lift, legal_hold_place, retention_purge
 from cases.selectors import case_messages
 from cases.workflow import case_transition
-from counselors.models import Role
+from core.models import Role
 from tests.cases.factories import new_report, organisation_with_kit, staff_with_key
 
 BANGKOK = ZoneInfo("Asia/Bangkok")

@@ -7,11 +7,11 @@ from django.test import Client
 from django.utils import timezone
 
 from audit.models import Action, Event
-from cases import crypto
 from cases.models import StaffKey
 from cases.selectors import case_content, case_key_for_user
+from core import crypto
+from core.models import Role
 from counselors.keysession import COOKIE_NAME, SESSION_KEY
-from counselors.models import Role
 from tests.cases.factories import endorse, new_report, organisation_with_kit, staff_with_key
 from tests.conftest import signed_in_client
 from tests.factories import PASSWORD

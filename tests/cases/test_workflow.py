@@ -12,7 +12,7 @@ from cases.models import AuthorSide, Case, CaseKind, Channel, Finding, State, Su
 from cases.selectors import case_messages
 from cases.services import case_create, message_add
 from cases.workflow import StaleCase, TransitionRefused, case_transition, subject_pseudonym
-from counselors.models import Role
+from core.models import Role
 from tests.cases.factories import new_report, organisation_with_kit, staff_with_key
 from tests.factories import CategoryFactory
 

@@ -1,5 +1,5 @@
 from cases.models import Case, State
-from counselors.models import Role
+from core.models import Role
 from tests.cases.factories import new_report, organisation_with_kit, staff_with_key
 from tests.subprocesses import finish, start
 
@@ -7,7 +7,7 @@ ACT = """
 import sys, django
 django.setup()
 from cases.workflow import StaleCase, case_transition
-from counselors.models import User
+from core.models import User
 case_id, user_id, version, key = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 try:
     case_transition(case_id=case_id, name="acknowledge", actor=User.objects.get(pk=user_id),

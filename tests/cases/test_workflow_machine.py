@@ -10,7 +10,7 @@ from cases.housekeeping import case_purge
 from cases.models import Case, CaseKeyWrap, Finding, Message, State
 from cases.selectors import case_key_for_user
 from cases.workflow import TransitionRefused, case_transition, transition_rules, transitions_open_to
-from counselors.models import Role
+from core.models import Role
 from tests.cases.factories import new_report, organisation_with_kit, staff_with_key
 
 NAMES = sorted({r.name for r in transition_rules()})

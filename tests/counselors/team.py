@@ -5,10 +5,10 @@ from dataclasses import dataclass, field
 import pytest
 
 from cases.assignment import case_assign
-from cases.models import Case, Organisation
+from cases.models import Case
 from cases.services import NewCase
 from cases.staff_keys import staff_key_endorse, staff_key_unlock
-from counselors.models import Role, User
+from core.models import Organisation, Role, User
 from tests.cases.factories import new_report, organisation_with_kit
 from tests.factories import PASSWORD
 

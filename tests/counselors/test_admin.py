@@ -3,7 +3,7 @@ from base64 import b32encode
 import pytest
 
 from audit.models import Action, Event
-from counselors.models import Role
+from core.models import Role
 from tests.conftest import signed_in_client, totp_device_of
 from tests.factories import OrganisationFactory
 
@@ -11,7 +11,7 @@ from tests.factories import OrganisationFactory
 @pytest.mark.parametrize("role", [Role.COUNSELOR, Role.SUPERVISOR, Role.CUSTODIAN, Role.AUDITOR])
 def test_it_is_closed_to_everyone_but_administrators(make_staff, role):
     client = signed_in_client(make_staff(role))
-    for path in ("/admin/", "/admin/cases/organisation/", "/admin/counselors/user/"):
+    for path in ("/admin/", "/admin/core/organisation/", "/admin/core/user/"):
         response = client.get(path, follow=True)
         # Sent through the one staff sign-in page, which returns them to their workspace.
         assert response.redirect_chain[-1][0] == "/staff/"
@@ -21,7 +21,7 @@ def test_it_is_closed_to_everyone_but_administrators(make_staff, role):
 def test_it_opens_to_verified_administrators(make_staff):
     client = signed_in_client(make_staff(Role.ADMINISTRATOR, organisation=None))
     assert client.get("/admin/").status_code == 200
-    assert client.get("/admin/cases/organisation/").status_code == 200
+    assert client.get("/admin/core/organisation/").status_code == 200
     assert client.get("/admin/cases/deadlinepolicy/add/").status_code == 200
 
 
@@ -30,7 +30,7 @@ def test_administration_changes_are_audited(make_staff):
     org = OrganisationFactory(name_th="เดิม")
     client = signed_in_client(admin)
     response = client.post(
-        f"/admin/cases/organisation/{org.pk}/change/",
+        f"/admin/core/organisation/{org.pk}/change/",
         {
             "code": org.code,
             "name_th": "ใหม่",
@@ -57,8 +57,8 @@ def test_it_never_shows_second_factor_secrets(make_staff):
     backup = backup_codes_issue(user=victim)[0]
     client = signed_in_client(admin)
     pages = [
-        client.get("/admin/counselors/sealedtotpdevice/"),
-        client.get(f"/admin/counselors/sealedtotpdevice/{device.pk}/change/"),
+        client.get("/admin/core/sealedtotpdevice/"),
+        client.get(f"/admin/core/sealedtotpdevice/{device.pk}/change/"),
         client.get("/admin/otp_static/staticdevice/"),
     ]
     for page in pages:
@@ -76,9 +76,7 @@ def test_an_administrator_can_reset_a_second_factor(make_staff):
     victim = make_staff(Role.COUNSELOR)
     device = totp_device_of(victim)
     client = signed_in_client(admin)
-    response = client.post(
-        f"/admin/counselors/sealedtotpdevice/{device.pk}/delete/", {"post": "yes"}
-    )
+    response = client.post(f"/admin/core/sealedtotpdevice/{device.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     again = Client()
     response = again.post("/staff/login/", {"username": victim.username, "password": PASSWORD})

@@ -1,10 +1,19 @@
-"""Administrators run the system but open no case content and no identity (DESIGN §1, §3)."""
+"""Administrators run the system but open no case content and no identity (docs/architecture.md §1,
+§3)."""
 
 import pytest
 from django.contrib import admin
 
-from cases.models import Attachment, Case, CaseKeyWrap, Identity, Message
-from counselors.models import ConflictDeclaration, IdentityRequest, IdentityRequestWrap
+from cases.models import (
+    Attachment,
+    Case,
+    CaseKeyWrap,
+    ConflictDeclaration,
+    Identity,
+    IdentityRequest,
+    IdentityRequestWrap,
+    Message,
+)
 from tests.conftest import signed_in_client
 
 pytestmark = pytest.mark.django_db

@@ -14,10 +14,10 @@ import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from cases.models import FaqEntry
 from cases.services import attachment_add
 from counselors.case_services import conflict_declare
 from counselors.identity_services import identity_request_create, identity_request_decide
-from counselors.models import FaqEntry
 from tests.conftest import signed_in_client
 
 pytestmark = pytest.mark.django_db
@@ -79,18 +79,18 @@ EXPECTED: dict[str, tuple[str, frozenset[str]]] = {
 }
 ADMIN_MODELS = (
     "auth_group",
-    "cases_organisation",
+    "core_organisation",
     "cases_category",
     "cases_deadlinepolicy",
-    "counselors_user",
-    "counselors_sealedtotpdevice",
+    "core_user",
+    "core_sealedtotpdevice",
     "otp_static_staticdevice",
 )
 for _model in ADMIN_MODELS:
     for _view in ("changelist", "add", "history", "delete", "change"):
         EXPECTED[f"otpadmin:{_model}_{_view}"] = (GET, ADMINISTRATOR)
 # Second-factor devices are only ever removed there (a 2FA reset), never added.
-EXPECTED["otpadmin:counselors_sealedtotpdevice_add"] = (GET, NOBODY)
+EXPECTED["otpadmin:core_sealedtotpdevice_add"] = (GET, NOBODY)
 EXPECTED["otpadmin:otp_static_staticdevice_add"] = (GET, NOBODY)
 
 # The administration site's own plumbing, which every role reaches the same way (its login

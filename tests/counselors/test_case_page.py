@@ -5,9 +5,8 @@ import io
 import pytest
 
 from audit.models import Action, Event
-from cases.models import AuthorSide, Visibility
+from cases.models import AuthorSide, ConflictDeclaration, Visibility
 from cases.services import attachment_add, message_add
-from counselors.models import ConflictDeclaration
 from tests.cases.factories import new_report
 from tests.conftest import signed_in_client
 from tests.factories import OrganisationFactory
@@ -75,7 +74,7 @@ def test_a_counselor_without_a_wrap_sees_nothing_of_the_content(team, report):
 
 
 def test_staff_of_another_organisation_get_404(team, report, make_staff):
-    from counselors.models import Role
+    from core.models import Role
 
     outsider = make_staff(Role.SUPERVISOR, organisation=OrganisationFactory())
     client = signed_in_client(outsider)

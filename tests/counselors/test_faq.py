@@ -4,7 +4,8 @@ searched by the public."""
 import pytest
 
 from audit.models import Action, Event
-from cases.models import CaseKind
+from cases.models import CaseKind, FaqEntry, FaqStatus
+from cases.staff_selectors import faq_entries_published
 from cases.workflow import case_transition
 from counselors.faq_services import (
     FaqRefused,
@@ -13,8 +14,6 @@ from counselors.faq_services import (
     faq_publish,
     faq_withdraw,
 )
-from counselors.models import FaqEntry, FaqStatus
-from counselors.selectors import faq_entries_published
 from tests.cases.factories import new_report
 from tests.conftest import signed_in_client
 from tests.factories import CategoryFactory
@@ -160,7 +159,7 @@ def test_a_supervisor_turns_down_a_draft_and_withdraws_a_published_entry(team, a
 
 
 def test_only_a_supervisor_of_the_organisation_withdraws(team, answered, make_staff):
-    from counselors.models import Role
+    from core.models import Role
     from tests.cases.factories import organisation_with_kit
 
     entry = _draft(team, answered)

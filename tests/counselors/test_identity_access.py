@@ -3,15 +3,14 @@
 import pytest
 
 from audit.models import Action, Event
-from cases.models import CaseKeyWrap, WrapPurpose
+from cases.models import CaseKeyWrap, IdentityRequest, RequestStatus, WrapPurpose
 from cases.selectors import identity_read
+from cases.staff_selectors import identity_request_reason
 from counselors.identity_services import (
     IdentityRefused,
     identity_request_create,
     identity_request_decide,
 )
-from counselors.models import IdentityRequest, RequestStatus
-from counselors.selectors import identity_request_reason
 from tests.conftest import signed_in_client
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +84,7 @@ def test_the_reason_opens_only_for_custodians_and_the_requester(team, assigned):
 
 
 def test_only_a_custodian_of_the_organisation_decides(team, assigned, make_staff):
-    from counselors.models import Role
+    from core.models import Role
     from tests.factories import OrganisationFactory
 
     request = identity_request_create(case=assigned.case, requester=team.counselor, reason=REASON)

@@ -7,9 +7,9 @@ from cases.models import Case, CaseExclusion, CaseKeyWrap, CaseKind, Channel, Id
 from cases.receipts import receipt_open
 from cases.selectors import case_content, case_key_for_user
 from cases.staff_keys import staff_key_endorse, staff_key_unlock
+from core.models import Role
 from counselors.case_services import WorkspaceRefused, case_file_for_caller
 from counselors.inbox import InboxFilters, inbox_queryset
-from counselors.models import Role
 from tests.cases.factories import organisation_with_kit
 from tests.conftest import signed_in_client
 from tests.factories import PASSWORD, CategoryFactory

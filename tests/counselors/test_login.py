@@ -6,7 +6,7 @@ from django.test import Client
 from django.utils import timezone
 
 from audit.models import Action, Event
-from counselors.models import User
+from core.models import User
 from tests.conftest import signed_in_client, totp_now
 from tests.factories import PASSWORD, UserFactory
 
@@ -142,7 +142,7 @@ class TestEnrolment:
         assert client.get("/staff/login/setup/").headers["Location"] == "/staff/login/verify/"
 
 
-@pytest.mark.parametrize("path", ["/staff/", "/admin/", "/en/staff/", "/admin/counselors/user/"])
+@pytest.mark.parametrize("path", ["/staff/", "/admin/", "/en/staff/", "/admin/core/user/"])
 def test_nothing_is_reached_without_the_second_factor(counselor, path):
     client = Client()
     login(client, counselor.username, PASSWORD)

@@ -1,8 +1,7 @@
 import pytest
 
-from cases.models import Organisation, OrganisationType
-from counselors.models import Role
-from counselors.selectors import organisations_in_scope
+from core.models import Organisation, OrganisationType, Role
+from core.selectors import organisations_in_scope
 from tests.factories import OrganisationFactory, UserFactory
 
 

@@ -1,26 +1,21 @@
-"""TOTP secrets are sealed at rest under the key file's "totp" key (DESIGN §3)."""
+"""TOTP secrets are sealed at rest under the key file's "totp" key (docs/architecture.md §3)."""
 
 import base64
-import importlib
 import re
-from types import SimpleNamespace
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import Action, Event
-from counselors.models import SealedTOTPDevice, User
+from core import keyring as keyring_module
+from core.models import SealedTOTPDevice, User
 from counselors.services import totp_enrolment_start
-from hotline import keyring as keyring_module
 from tests.conftest import signed_in_client, totp_device_of, totp_now
 from tests.factories import PASSWORD, UserFactory
-
-MIGRATION = importlib.import_module("counselors.migrations.0005_seal_totp_secrets")
 
 
 @pytest.fixture
@@ -79,7 +74,7 @@ def test_a_database_dump_holds_no_secret(db):
     forms = [secret.hex(), secret.hex().upper(), base64.b32encode(secret).decode()]
     with connection.cursor() as cursor:
         dumped = []
-        for table in ("counselors_sealedtotpdevice", "otp_totp_totpdevice"):
+        for table in ("core_sealedtotpdevice", "otp_totp_totpdevice"):
             cursor.execute(f"SELECT * FROM {table}")
             dumped += cursor.fetchall()
     assert dumped  # the device is there, only not its secret
@@ -160,31 +155,3 @@ class TestRotation:
         assert again.pk != first.pk
         assert again.secret_opens()
         assert not SealedTOTPDevice.objects.filter(pk=first.pk).exists()
-
-
-class TestDataMigration:
-    @staticmethod
-    def migration_apps():
-        executor = MigrationExecutor(connection)
-        return executor.loader.project_state([("counselors", "0005_seal_totp_secrets")]).apps
-
-    def run(self, function) -> None:
-        function(self.migration_apps(), SimpleNamespace(connection=connection))
-
-    def test_a_plaintext_device_moves_sealed_and_still_verifies(self, db):
-        user = UserFactory()
-        plain = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True, drift=1)
-        secret = plain.bin_key
-        self.run(MIGRATION.seal_plaintext_devices)
-        assert not TOTPDevice.objects.exists()
-        device = totp_device_of(user)
-        assert device.bin_key == secret
-        assert (device.drift, device.created_at) == (1, plain.created_at)
-        assert plain.key not in str(SealedTOTPDevice.objects.values_list().get())
-        signed_in_client(user)
-
-    def test_it_can_be_rolled_back(self, counselor):
-        secret = totp_device_of(counselor).bin_key
-        self.run(MIGRATION.unseal_to_plaintext_devices)
-        assert not SealedTOTPDevice.objects.exists()
-        assert TOTPDevice.objects.get(user=counselor).bin_key == secret

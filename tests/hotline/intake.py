@@ -12,9 +12,9 @@ from django.test import Client
 from PIL import Image
 from pypdf import PdfWriter
 
-from cases.models import CaseKind, Category, Organisation, OrganisationType
+from cases.models import CaseKind, Category
 from cases.recovery import recovery_kit_create
-from counselors.models import Role, User
+from core.models import Organisation, OrganisationType, Role, User
 from tests.cases.factories import KIT_PASSPHRASE, staff_with_key
 from tests.factories import CategoryFactory, OrganisationFactory
 

@@ -9,10 +9,10 @@ from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import NameObject, TextStringObject
 
+from cases import files
 from cases.models import Attachment, Case
 from cases.receipts import receipt_open
 from cases.selectors import attachment_chunks, attachment_meta
-from hotline.lib import files
 from tests.hotline.intake import (
     SECRET_PLACE,
     docx_with_properties,

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 from django.test import Client
 from django.utils import translation
 
-from hotline.lib.dates import local_date
+from core.lib.dates import local_date
 
 
 def test_thai_is_the_default_and_english_is_one_link_away(db):

@@ -1,7 +1,7 @@
 from django.test import Client
 
 from cases.models import Case, CaseKeyWrap, Identity, WrapPurpose
-from counselors.models import Role
+from core.models import Role
 from tests.cases.factories import staff_with_key
 from tests.hotline.intake import file_and_keep_receipt, open_case, report_data
 

@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 from audit.models import Action
 from audit.selectors import chain_verify
 from audit.services import checkpoint_create, event_record
-from hotline import keyring as keyring_module
-from hotline.keyring import new_keyfile, parse_keyring
+from core import keyring as keyring_module
+from core.keyring import new_keyfile, parse_keyring
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ import logging
 
 from django.test import Client, RequestFactory
 
-from hotline.logging import StaffRequestsOnly
+from config.logging import StaffRequestsOnly
 
 
 def record(name: str, **extra) -> logging.LogRecord:

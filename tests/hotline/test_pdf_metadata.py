@@ -1,4 +1,4 @@
-"""Photos inside a PDF lose their EXIF, XMP and comments too (DESIGN §3, "Anonymity").
+"""Photos inside a PDF lose their EXIF, XMP and comments too (docs/architecture.md §3, "Anonymity").
 
 A scanner app or "print to PDF" puts the phone's JPEG into the PDF byte for byte, with the
 camera's serial number and the GPS position of the place the photo was taken.
@@ -20,7 +20,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from hotline.lib import files, pdf
+from cases import files, pdf
 
 ARTIST = "SENTINEL-ARTIST"
 SERIAL = "SENTINEL-BODY-SERIAL"

@@ -8,12 +8,11 @@ import time_machine
 from django.test import Client
 
 from audit.models import Action, Event
-from cases import crypto
-from cases.models import AuthorSide, Case, State
+from cases.models import AuthorSide, Case, Rating, State
 from cases.receipts import receipt_open
 from cases.services import message_add
 from cases.workflow import case_transition
-from hotline.models import Rating
+from core import crypto
 from tests.hotline.intake import file_and_keep_receipt, open_case, report_data
 
 BANGKOK = ZoneInfo("Asia/Bangkok")

@@ -7,7 +7,7 @@ import pytest
 from django.middleware.csrf import CsrfViewMiddleware
 from django.test import Client, RequestFactory
 
-from hotline.logging import StaffRequestsOnly
+from config.logging import StaffRequestsOnly
 from hotline.middleware import null_origin_by_fetch_metadata
 from tests.hotline.intake import file_and_keep_receipt, open_case, report_data
 

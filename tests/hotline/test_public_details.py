@@ -13,10 +13,9 @@ from django.utils import timezone, translation
 
 from cases.models import AuthorSide, Case
 from cases.receipts import receipt_open
-from cases.selectors import case_messages
+from cases.selectors import case_messages, nameable_staff
 from cases.services import message_add
-from counselors.models import Role
-from hotline.selectors import nameable_staff
+from core.models import Role
 from tests.cases.factories import staff_with_key
 from tests.hotline.intake import file_and_keep_receipt, open_case, report_data
 
@@ -130,7 +129,7 @@ def test_the_admin_requires_a_full_name_for_staff_who_can_be_named(make_staff, t
     from django.contrib import admin
     from django.test import RequestFactory
 
-    from counselors.models import User
+    from core.models import User
 
     request = RequestFactory().get("/admin/")
     request.user = make_staff(Role.ADMINISTRATOR, organisation=None)

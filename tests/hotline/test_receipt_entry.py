@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from cases import crypto
+from core import crypto
 from hotline.portal import CASE_KEY
 from tests.hotline.intake import file_and_keep_receipt, open_case, report_data
 

@@ -54,7 +54,7 @@ def test_retaliation_needs_an_open_case(db):
 
 def test_people_the_first_report_named_cannot_read_the_retaliation_report(tree):
     from cases.models import CaseExclusion, CaseKeyWrap
-    from counselors.models import Role
+    from core.models import Role
     from hotline.services import retaliation_submit
     from tests.cases.factories import new_report, staff_with_key
 

@@ -4,8 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from audit.models import Action, Event
-from cases.models import Category, Organisation
-from counselors.models import Role, User
+from cases.models import Category
+from core.models import Organisation, Role, User
 
 
 def seed() -> str:

@@ -69,7 +69,7 @@ def test_make_run_serves_on_the_port_it_is_given():
 
 
 def test_every_process_logs_iso_times_with_the_zone(settings):
-    from hotline.celery import _logging_as_django
+    from config.celery import _logging_as_django
 
     _logging_as_django()
     formatter = logging.getLogger().handlers[0].formatter

@@ -4,7 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from audit.services import checkpoint_create
-from hotline.keyring import keyring
+from core.keyring import keyring
 
 
 class Command(BaseCommand):

@@ -5,9 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cases.models import Organisation
 from cases.recovery import KitError, recovery_grant
-from counselors.models import User
+from core.models import Organisation, User
 
 
 class Command(BaseCommand):

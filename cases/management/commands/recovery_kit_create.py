@@ -5,8 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cases.models import Organisation
 from cases.recovery import KitError, kit_dumps, recovery_kit_create
+from core.models import Organisation
 
 
 class Command(BaseCommand):

@@ -1,0 +1,147 @@
+"""Reads for the staff workspace: a case in reach, its key, history, identity requests, FAQ."""
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from audit.models import Event
+from cases.models import (
+    Case,
+    CaseExclusion,
+    CaseKeyWrap,
+    ConflictDeclaration,
+    FaqEntry,
+    FaqStatus,
+    IdentityRequest,
+    IdentityRequestWrap,
+    WrapPurpose,
+)
+from cases.selectors import case_key_for_user
+from core import crypto
+from core.models import Role, User
+
+# ---- the case workspace ----------------------------------------------------------------------
+
+
+def case_for_staff(user: User, case_id: int) -> Case | None:
+    """The case if it is in this person's reach at all: a counselor or supervisor of its
+    organisation whom the report does not name. Whether they may read it is the key's say."""
+    if user.role not in (Role.COUNSELOR, Role.SUPERVISOR) or user.organisation_id is None:
+        return None
+    case = (
+        Case.objects.select_related("organisation", "category", "assignee")
+        .filter(pk=case_id, organisation_id=user.organisation_id)
+        .first()
+    )
+    if case is None or CaseExclusion.objects.filter(case=case, user=user).exists():
+        return None
+    return case
+
+
+def case_key_readable(*, case: Case, user: User, private: bytes) -> bytes | None:
+    """The case's key if this person may read it now: `case` came from case_for_staff (in
+    their reach), it is not purged, and they hold a wrap their key opens. The one test of
+    reading a case, for the case itself and for any case a page names (a retaliation
+    report's earlier case), so a page never names a case its reader could not open."""
+    if case.purged_at is not None:
+        return None
+    return case_key_for_user(case=case, user=user, private=private)
+
+
+def conflict_declared(*, case: Case, user: User) -> bool:
+    return ConflictDeclaration.objects.filter(case=case, user=user).exists()
+
+
+def case_history(case: Case, limit: int = 200) -> list[Event]:
+    """Audit events whose object is this case, newest first."""
+    return list(
+        Event.objects.filter(
+            organisation_id=case.organisation_id,
+            object_type=Case._meta.label_lower,
+            object_id=str(case.pk),
+        )
+        .select_related("actor")
+        .order_by("-seq")[:limit]
+    )
+
+
+def identity_requests_for_case(*, case: Case, user: User) -> list[IdentityRequest]:
+    return list(IdentityRequest.objects.filter(case=case, requester=user))
+
+
+def identity_requests_for_custodian(user: User) -> list[IdentityRequest]:
+    """Requests a custodian can decide: their organisation's, and wrapped to them."""
+    if user.role != Role.CUSTODIAN or user.organisation_id is None:
+        return []
+    return list(
+        IdentityRequest.objects.filter(case__organisation_id=user.organisation_id, wraps__user=user)
+        .select_related("case", "requester", "decided_by")
+        .order_by("status", "-created")[:200]
+    )
+
+
+def identity_request_reason(*, request: IdentityRequest, user: User, private: bytes) -> str | None:
+    """The request's reason, for a custodian or the requester whose key opens it."""
+    wrap = IdentityRequestWrap.objects.filter(request=request, user=user).first()
+    if wrap is None:
+        return None
+    info = f"identity-request:{request.uid}".encode()
+    try:
+        key = crypto.key_unwrap(private, bytes(wrap.wrapped), info=info)
+        return crypto.text_decrypt(
+            key,
+            bytes(request.reason_ct),
+            case_id=str(request.case.uid),
+            field=f"identity-request:{request.uid}",
+        )
+    except crypto.CryptoError:
+        return None
+
+
+def identity_readable(*, case: Case, user: User) -> bool:
+    return CaseKeyWrap.objects.filter(case=case, user=user, purpose=WrapPurpose.IDENTITY).exists()
+
+
+# ---- the ethics FAQ --------------------------------------------------------------------------
+
+
+def faq_entries_published(
+    organisation_ids: Iterable[int] | QuerySet[Any],
+    *,
+    since: datetime | None = None,
+    before: datetime | None = None,
+) -> int:
+    """How many FAQ entries the organisations published, optionally within [since, before)."""
+    entries = FaqEntry.objects.filter(
+        status=FaqStatus.PUBLISHED, organisation_id__in=organisation_ids
+    )
+    if since is not None:
+        entries = entries.filter(published_at__gte=since)
+    if before is not None:
+        entries = entries.filter(published_at__lt=before)
+    return entries.count()
+
+
+def faq_search(query: str) -> QuerySet[FaqEntry]:
+    entries = FaqEntry.objects.filter(status=FaqStatus.PUBLISHED)
+    query = query.strip()
+    if query:
+        entries = entries.filter(
+            Q(question_th__icontains=query)
+            | Q(answer_th__icontains=query)
+            | Q(question_en__icontains=query)
+            | Q(answer_en__icontains=query)
+        )
+    return entries.order_by("-published_at", "-pk")
+
+
+def faq_drafts_for(user: User) -> QuerySet[FaqEntry]:
+    if user.role not in (Role.SUPERVISOR, Role.COUNSELOR) or user.organisation_id is None:
+        return FaqEntry.objects.none()
+    return (
+        FaqEntry.objects.filter(organisation_id=user.organisation_id)
+        .select_related("drafted_by", "published_by", "source_case")
+        .order_by("status", "-created")
+    )
