@@ -7,7 +7,7 @@ in one transaction.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +21,7 @@ from audit.services import event_record
 from cases import crypto
 from cases.deadlines import due_dates
 from cases.lib.system_messages import EVENTS, system_message_body
+from cases.lib.timing import coarse_now
 from cases.models import (
     ENDED_STATES,
     AuthorSide,
@@ -150,7 +151,8 @@ def case_transition(
             if amount_recovered < 0:
                 raise TransitionRefused(_("The amount cannot be negative."))
             case.amount_recovered = amount_recovered
-        now = timezone.now()
+        # What the reporter does is kept to the hour (cases.lib.timing).
+        now = coarse_now() if actor == REPORTER else timezone.now()
         if name in ("conclude", "reject", "refer") and key is not None:
             case.feedback_at = case.feedback_at or now  # the message below is that feedback
         method = getattr(case, name)
@@ -163,7 +165,10 @@ def case_transition(
             case.ended_at = now
             case.reporter_wrote_after_end = False
         elif case.state not in ENDED_STATES and source in ENDED_STATES:
-            case.reopened_at = now
+            # A reporter's time, kept to the hour, may fall before an end in that same hour;
+            # the reopening still comes after it (the indicators compare the two).
+            after_end = case.ended_at + timedelta(microseconds=1) if case.ended_at else now
+            case.reopened_at = max(now, after_end)
             case.reporter_wrote_after_end = False
         case.version += 1
         case.save()
@@ -192,7 +197,7 @@ def case_transition(
                 ignore_conflicts=True,
             )
         if name in ("reopen", "follow_up") and case.assignee is not None:
-            notification_queue(recipient=case.assignee, case=case)
+            notification_queue(recipient=case.assignee, case=case, from_reporter=actor == REPORTER)
         event_record(
             action=Action.CASE_TRANSITION,
             actor=staff,
