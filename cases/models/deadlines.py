@@ -1,3 +1,4 @@
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,8 +29,9 @@ class DeadlinePolicy(models.Model):
     question_quiet_days = models.PositiveSmallIntegerField(
         _("close answered questions after this many quiet days"), default=14
     )
+    # At least a year: the purge's notice and its daily scan (cases.retention) count on it.
     retention_years = models.PositiveSmallIntegerField(
-        _("purge ended cases after (years)"), default=5
+        _("purge ended cases after (years)"), default=5, validators=[MinValueValidator(1)]
     )
 
     class Meta:
