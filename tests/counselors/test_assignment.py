@@ -128,7 +128,7 @@ def test_an_ended_case_cannot_be_assigned_through_the_service(team, report, step
             case_id=report.case.pk, name=name, actor=team.counselor, key=report.key, **outcome
         )
     assert Case.objects.get(pk=report.case.pk).is_ended
-    with pytest.raises(AssignmentRefused, match="An ended case cannot be assigned."):
+    with pytest.raises(AssignmentRefused, match=r"An ended case cannot be assigned\."):
         team.assign(report.case, team.other_counselor)
     assert Case.objects.get(pk=report.case.pk).assignee == team.counselor
     assert not CaseKeyWrap.objects.filter(case=report.case, user=team.other_counselor).exists()
