@@ -13,10 +13,12 @@ from audit.indicators.interfaces import ratings_by_organisation, ratings_for
 from audit.indicators.sql import ElapsedDays
 from audit.indicators.tally import Tally
 from audit.lib.fiscal import BANGKOK, FiscalYear
-from cases.models import AuthorSide, Case, CaseKind, Finding, Message, State
+from cases.models import ENDED_STATES, AuthorSide, Case, CaseKind, Finding, Message, State
 
 SUBSTANTIATED = (Finding.SUBSTANTIATED, Finding.PARTLY)
-COMPLETED = (State.CLOSED, State.REJECTED, State.REFERRED)
+# A completed report is an ended one, by the one definition (ENDED_STATES; its "answered" is
+# a question's end only, so it never matches a report).
+COMPLETED = ENDED_STATES
 INVESTIGATED = (State.INVESTIGATING, State.CONCLUDED, State.ACTION_RECORDED, State.CLOSED)
 FOLLOW_UP_AFTER = timedelta(days=1)
 REPORT, QUESTION = Q(kind=CaseKind.REPORT), Q(kind=CaseKind.QUESTION)
@@ -186,12 +188,13 @@ def live_tallies(
     put_table(tallies, "days_to_close", counted(
         closing, by_organisation=by, key="d", expression=elapsed
     ), histogram=True)  # fmt: skip
-    closed = cases.filter(state=State.CLOSED).values_list("pk", flat=True)
+    # Every ended case may be rated (a rejected, referred or answered one too), so all count.
+    ended = cases.filter(state__in=ENDED_STATES).values_list("pk", flat=True)
     if by:
-        for key, ratings in ratings_by_organisation(closed).items():
+        for key, ratings in ratings_by_organisation(ended).items():
             tallies[key].ratings = ratings
     else:
-        tallies[None].ratings = ratings_for(closed)
+        tallies[None].ratings = ratings_for(ended)
     return tallies
 
 
