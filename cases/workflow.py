@@ -227,7 +227,10 @@ def _stamp(case: Case, name: str, now: datetime) -> None:
         case.reopen_count += 1
     elif name == "follow_up":
         # The reporter asked more: a new question in all but name, with a new deadline from
-        # the organisation's policy, met only by a new answer.
+        # the organisation's policy, met only by a new answer. Whether the first answer met
+        # its own date is kept for the indicators.
+        if case.first_answer_late is None and case.answered_at and case.due_answer:
+            case.first_answer_late = timezone.localdate(case.answered_at) > case.due_answer
         case.closed_at = None
         case.answered_at = None
         case.feedback_at = None

@@ -154,11 +154,24 @@ def live_tallies(
             named=named,
             retaliation=Q(is_retaliation=True),
         ),
-        questions_on_time=n(question & Q(answered_date__lte=F("due_answer"))),
+        # A question followed up is judged by its first answer (first_answer_late); one not
+        # followed up by its answer and date.
+        questions_on_time=n(
+            question
+            & (
+                Q(first_answer_late=False)
+                | Q(first_answer_late__isnull=True, answered_date__lte=F("due_answer"))
+            )
+        ),
         questions_due=n(
             question
-            & Q(due_answer__isnull=False)
-            & (Q(answered_at__isnull=False) | Q(due_answer__lt=ref_date))
+            & (
+                Q(first_answer_late__isnull=False)
+                | (
+                    Q(due_answer__isnull=False)
+                    & (Q(answered_at__isnull=False) | Q(due_answer__lt=ref_date))
+                )
+            )
         ),
     )
     put_counts(tallies, grouped_rows(dated, by_organisation=by, **aggregates))
