@@ -62,8 +62,10 @@ def case_assign(*, case_id: int, counselor: User, supervisor: User, private: byt
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
         _check_supervisor(case, supervisor)
-        if case.purged_at is not None or case.state == "closed":
-            raise AssignmentRefused(_("A closed case cannot be assigned."))
+        if case.purged_at is not None:
+            raise AssignmentRefused(_("This case was purged."))
+        if case.is_ended:
+            raise AssignmentRefused(_("An ended case cannot be assigned."))
         if counselor.pk not in {u.pk for u in assignable_counselors(case)}:
             raise AssignmentRefused(_("This counselor cannot be given this case."))
         key = case_key_for_user(case=case, user=supervisor, private=private)

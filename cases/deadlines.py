@@ -15,6 +15,18 @@ def policy_for(organisation: Organisation) -> DeadlinePolicy:
     return policy or DeadlinePolicy(organisation=organisation)
 
 
+class Policies:
+    """Every organisation's policy, read once for a scan over many cases (the periodic work
+    in cases.housekeeping and cases.retention); `of` answers as policy_for does."""
+
+    def __init__(self) -> None:
+        self._saved = {p.organisation_id: p for p in DeadlinePolicy.objects.all()}
+
+    def of(self, organisation: Organisation) -> DeadlinePolicy:
+        saved = self._saved.get(organisation.pk)
+        return saved or DeadlinePolicy(organisation=organisation)
+
+
 def due_dates(case: Case, received: date | None = None) -> dict[str, date | None]:
     policy = policy_for(case.organisation)
     if received is not None:

@@ -11,26 +11,17 @@ from django.utils import timezone
 
 from audit.models import Action
 from audit.services import event_record
-from cases.deadlines import next_deadline, policy_for
-from cases.models import ENDED_STATES, Case, CaseKind, DeadlinePolicy, Reminder, State
+from cases.deadlines import Policies, next_deadline
+from cases.models import ENDED_STATES, Case, CaseKind, Reminder, State
 from cases.notifications import notification_queue
 from cases.retention import case_purge, retention_purge
 from cases.selectors import case_supervisors
 from cases.workflow import TransitionRefused, case_transition
-from core.models import Organisation
 
 REMINDER_HORIZON_DAYS = 31
 
 # The purge moved to cases.retention; these names stay here for the callers that know them.
 __all__ = ["case_purge", "deadlines_scan", "questions_autoclose", "retention_purge"]
-
-
-def _policies() -> dict[int, DeadlinePolicy]:
-    return {p.organisation_id: p for p in DeadlinePolicy.objects.all()}
-
-
-def _policy(cache: dict[int, DeadlinePolicy], organisation: Organisation) -> DeadlinePolicy:
-    return cache.get(organisation.pk) or policy_for(organisation)
 
 
 def deadlines_scan() -> int:
@@ -42,7 +33,7 @@ def deadlines_scan() -> int:
         | Q(due_feedback__lte=horizon, feedback_at__isnull=True)
         | Q(due_answer__lte=horizon, answered_at__isnull=True)
     )
-    policies = _policies()
+    policies = Policies()
     sent = 0
     cases = Case.objects.filter(due_soon, purged_at__isnull=True).exclude(state__in=ENDED_STATES)
     for case in cases.select_related("organisation", "assignee").iterator():
@@ -56,7 +47,7 @@ def deadlines_scan() -> int:
                 list(case_supervisors(case)),
                 Action.ESCALATED,
             )
-        elif (due - today).days <= _policy(policies, case.organisation).reminder_days:
+        elif (due - today).days <= policies.of(case.organisation).reminder_days:
             recipients = [case.assignee] if case.assignee else list(case_supervisors(case))
             kind, action = Reminder.Kind.REMIND, Action.REMINDER_SENT
         else:
@@ -80,13 +71,13 @@ def deadlines_scan() -> int:
 
 def questions_autoclose() -> int:
     now = timezone.now()
-    policies = _policies()
+    policies = Policies()
     closed = 0
     answered = Case.objects.filter(
         kind=CaseKind.QUESTION, state=State.ANSWERED, answered_at__lt=now - timedelta(days=1)
     ).select_related("organisation")
     for case in answered.iterator():
-        quiet = timedelta(days=_policy(policies, case.organisation).question_quiet_days)
+        quiet = timedelta(days=policies.of(case.organisation).question_quiet_days)
         if case.answered_at is None or case.answered_at > now - quiet:
             continue
         try:

@@ -10,13 +10,14 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from kombu.exceptions import OperationalError
 
 from cases.models import Case, Notification
+from core.lib.timing import coarse_now
 from core.models import Role, User
 
 logger = logging.getLogger(__name__)
@@ -30,7 +31,15 @@ def case_supervisors(case: Case) -> QuerySet[User]:
     ).exclude(pk__in=case.exclusions.values("user_id"))
 
 
-def notification_queue(*, recipient: User, case: Case | None) -> Notification:
+def notification_queue(
+    *, recipient: User, case: Case | None, from_reporter: bool = False
+) -> Notification:
+    """Queue a notification; pass `from_reporter` when a reporter's action caused it: it is
+    then stamped to the hour and left for the flush after that hour (see Notification)."""
+    if from_reporter:
+        return Notification.objects.create(
+            recipient=recipient, case=case, created=coarse_now(), from_reporter=True
+        )
     notification = Notification.objects.create(recipient=recipient, case=case)
     transaction.on_commit(lambda: _dispatch(notification.pk))
     return notification
@@ -67,10 +76,13 @@ def notification_send(*, notification_id: int) -> bool:
             settings.DEFAULT_FROM_EMAIL,
             [notification.recipient.email],
         )
-        notification.sent_at = timezone.now()
+        notification.sent_at = coarse_now() if notification.from_reporter else timezone.now()
         notification.save(update_fields=["sent_at"])
         return True
 
 
 def notifications_pending() -> list[int]:
-    return list(Notification.objects.filter(sent_at__isnull=True).values_list("pk", flat=True))
+    """Unsent notifications, those a reporter caused only once their hour is over."""
+    unsent = Notification.objects.filter(sent_at__isnull=True)
+    due = Q(from_reporter=False) | Q(created__lt=coarse_now())
+    return list(unsent.filter(due).values_list("pk", flat=True))

@@ -1,7 +1,8 @@
 """How long an ended case is kept, and what stops it going.
 
 Every ended case (ENDED_STATES: a rejected or referred report too, not only a closed one) is
-purged once its organisation's retention period has run from the day it ended. Supervisors are
+purged once its organisation's retention period, in calendar years, has run from the day it
+ended; one the reporter wrote on since waits for its supervisors' decision. Supervisors are
 told, without any content, at least NOTICE_DAYS before: no case is purged until its notice is
 that old, so a shortened policy or a missed run never purges a case unannounced. A supervisor
 may put a case on legal hold, which keeps it whole until the hold is lifted; both steps are
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action
 from audit.services import event_record
-from cases.deadlines import policy_for
+from cases.deadlines import Policies
 from cases.models import (
     ENDED_STATES,
     Attachment,
@@ -33,6 +34,7 @@ from cases.models import (
 from cases.notifications import notification_queue
 from cases.selectors import case_supervisors
 from cases.services import message_add
+from core.lib.days import add_years
 from core.models import Role, User
 
 NOTICE_DAYS = 30
@@ -45,11 +47,18 @@ class HoldRefused(Exception):
     """The legal hold cannot be placed or lifted; the message says why, for the page."""
 
 
+def _kept(case: Case) -> bool:
+    """Open, held, or written on by the reporter since it ended: such a case waits for its
+    supervisors (to reopen it, or to lift the hold) and is neither announced nor purged."""
+    return not case.is_ended or case.legal_hold_at is not None or case.reporter_wrote_after_end
+
+
 def purge_due(case: Case, policy: DeadlinePolicy) -> datetime | None:
-    """When the case may be purged, or None while it is open or held."""
-    if case.ended_at is None or not case.is_ended or case.legal_hold_at is not None:
+    """When the case may be purged: the policy's calendar years after the day it ended (in
+    Bangkok), or None while it is kept."""
+    if case.ended_at is None or _kept(case):
         return None
-    return case.ended_at + timedelta(days=365 * policy.retention_years)
+    return add_years(timezone.localtime(case.ended_at), policy.retention_years)
 
 
 def _candidates(before: datetime) -> QuerySet[Case]:
@@ -57,6 +66,7 @@ def _candidates(before: datetime) -> QuerySet[Case]:
         state__in=ENDED_STATES,
         purged_at__isnull=True,
         legal_hold_at__isnull=True,
+        reporter_wrote_after_end=False,
         ended_at__lt=before,
     ).select_related("organisation")
 
@@ -66,11 +76,10 @@ def retention_purge() -> int:
     least that old. Returns how many cases were purged."""
     now = timezone.now()
     notice = timedelta(days=NOTICE_DAYS)
-    policies = {p.organisation_id: p for p in DeadlinePolicy.objects.all()}
+    policies = Policies()
     purged = 0
     for case in _candidates(now + notice - MIN_RETENTION).iterator():
-        policy = policies.get(case.organisation_id) or policy_for(case.organisation)
-        due = purge_due(case, policy)
+        due = purge_due(case, policies.of(case.organisation))
         if due is None or due > now + notice:
             continue
         announced = _purge_notice(case, due)
@@ -80,17 +89,26 @@ def retention_purge() -> int:
 
 
 def _purge_notice(case: Case, due: datetime) -> datetime | None:
-    """Tell the supervisors once that the case will be purged on `due`; when they were told."""
+    """Tell the supervisors once that the case will be purged on `due`; when they were told.
+
+    None while the case has no supervisor to tell (none active, or all named in it): the
+    notice is there so that one may hold the case, and only a supervisor can, so a notice to
+    no one (or to administrators, who cannot) is no notice. The case is kept until one is
+    appointed and told; keeping it longer can be undone, purging it cannot.
+    """
     day = timezone.localdate(due)
     sent = Reminder.objects.filter(case=case, kind=Reminder.Kind.PURGE, due=day).first()
     if sent is not None:
         return sent.created
+    supervisors = list(case_supervisors(case))
+    if not supervisors:
+        return None
     try:
         with transaction.atomic():
             sent = Reminder.objects.create(
                 case=case, kind=Reminder.Kind.PURGE, deadline="purge", due=day
             )
-            for supervisor in case_supervisors(case):
+            for supervisor in supervisors:
                 notification_queue(recipient=supervisor, case=case)
             event_record(
                 action=Action.REMINDER_SENT,
@@ -109,7 +127,7 @@ def case_purge(*, case_id: int) -> bool:
     a crash are unreadable, since no key to them remains."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
-        if case.purged_at is not None or not case.is_ended or case.legal_hold_at is not None:
+        if case.purged_at is not None or _kept(case):
             return False
         files = list(Attachment.objects.filter(case=case).values_list("storage_name", flat=True))
         case.attachments.all().delete()

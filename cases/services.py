@@ -255,7 +255,7 @@ def _reporter_wrote_after_end(case: Case) -> None:
     case.reporter_wrote_after_end = True
     if marked and case.kind == CaseKind.REPORT:
         for supervisor in case_supervisors(case):
-            notification_queue(recipient=supervisor, case=case)
+            notification_queue(recipient=supervisor, case=case, from_reporter=True)
 
 
 def attachment_add(

@@ -7,7 +7,7 @@ in one transaction.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +25,7 @@ from cases.notifications import notification_queue
 from cases.services import message_add
 from core import crypto
 from core.keyring import keyring
+from core.lib.timing import coarse_now
 from core.models import Role, User
 
 REPORTER = "reporter"
@@ -143,7 +144,8 @@ def case_transition(
             if amount_recovered < 0:
                 raise TransitionRefused(_("The amount cannot be negative."))
             case.amount_recovered = amount_recovered
-        now = timezone.now()
+        # What the reporter does is kept to the hour (core.lib.timing).
+        now = coarse_now() if actor == REPORTER else timezone.now()
         if name in ("conclude", "reject", "refer") and key is not None:
             case.feedback_at = case.feedback_at or now  # the message below is that feedback
         method = getattr(case, name)
@@ -156,7 +158,10 @@ def case_transition(
             case.ended_at = now
             case.reporter_wrote_after_end = False
         elif case.state not in ENDED_STATES and source in ENDED_STATES:
-            case.reopened_at = now
+            # A reporter's time, kept to the hour, may fall before an end in that same hour;
+            # the reopening still comes after it (the indicators compare the two).
+            after_end = case.ended_at + timedelta(microseconds=1) if case.ended_at else now
+            case.reopened_at = max(now, after_end)
             case.reporter_wrote_after_end = False
         case.version += 1
         case.save()
@@ -185,7 +190,7 @@ def case_transition(
                 ignore_conflicts=True,
             )
         if name in ("reopen", "follow_up") and case.assignee is not None:
-            notification_queue(recipient=case.assignee, case=case)
+            notification_queue(recipient=case.assignee, case=case, from_reporter=actor == REPORTER)
         event_record(
             action=Action.CASE_TRANSITION,
             actor=staff,
@@ -215,7 +220,10 @@ def _stamp(case: Case, name: str, now: datetime) -> None:
         case.reopen_count += 1
     elif name == "follow_up":
         # The reporter asked more: a new question in all but name, with a new deadline from
-        # the organisation's policy, met only by a new answer.
+        # the organisation's policy, met only by a new answer. Whether the first answer met
+        # its own date is kept for the indicators.
+        if case.first_answer_late is None and case.answered_at and case.due_answer:
+            case.first_answer_late = timezone.localdate(case.answered_at) > case.due_answer
         case.closed_at = None
         case.answered_at = None
         case.feedback_at = None

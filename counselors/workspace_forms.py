@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from cases.lib.titles import title_from
 from cases.models import (
     ActionType,
+    Case,
     CaseKind,
     Category,
     Channel,
@@ -231,7 +232,14 @@ class DeclineForm(_OwnIds):
 
 
 class LegalHoldForm(_OwnIds):
+    """The page says which step it offers: a page loaded before someone else's change must
+    not take the opposite one (counselors.views.retention)."""
+
     id_prefix = "hold"
+    action = forms.ChoiceField(
+        choices=[("place", _("Put on legal hold")), ("lift", _("Lift the legal hold"))],
+        widget=forms.HiddenInput,
+    )
     reason = forms.CharField(
         label=_("Reason"),
         help_text=_(
@@ -241,6 +249,18 @@ class LegalHoldForm(_OwnIds):
         max_length=REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "action" in self.errors:  # a hidden field no one can correct: say what to do
+            raise forms.ValidationError(_("This page is out of date. Reload it and try again."))
+        return cleaned
+
+    @classmethod
+    def for_case(cls, case: Case, reason: str = "") -> "LegalHoldForm":
+        """A blank form offering the step the case's hold allows now."""
+        action = "lift" if case.legal_hold_at is not None else "place"
+        return cls(initial={"action": action, "reason": reason})
 
 
 class DeclareForm(_OwnIds):

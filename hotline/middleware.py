@@ -34,13 +34,14 @@ def null_origin_by_fetch_metadata(get_response: Handler) -> Handler:
     Under that policy a browser posts a form with `Origin: null` (and no Referer), which the
     origin check refuses. The browser's own Sec-Fetch-Site header, which no page can set,
     says whether the post came from this very origin: then the origin is ours, and is
-    written so. A browser too old to send Sec-Fetch-Site is taken at its word too: it still
-    needs the token, whose cookie is SameSite=Strict and never comes along on a post from
-    another site. When the header names anywhere else, `null` stays and the post is refused.
+    written so. Only then: when the header is missing (a browser too old to send it) or names
+    anywhere else, `null` stays and the post is refused. The token alone would not do, since
+    a sibling subdomain can toss its own csrftoken cookie, and rewriting the origin would also
+    skip the Referer check Django makes on HTTPS.
     """
 
     def middleware(request: HttpRequest) -> HttpResponse:
-        fetch_site = request.META.get("HTTP_SEC_FETCH_SITE", "same-origin")
+        fetch_site = request.META.get("HTTP_SEC_FETCH_SITE")
         if request.META.get("HTTP_ORIGIN") == "null" and fetch_site == "same-origin":
             request.META["HTTP_ORIGIN"] = f"{request.scheme}://{request.get_host()}"
         return get_response(request)

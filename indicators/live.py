@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 
-from cases.models import AuthorSide, Case, CaseKind, Finding, Message, State
+from cases.models import ENDED_STATES, AuthorSide, Case, CaseKind, Finding, Message, State
 from core.lib.fiscal import BANGKOK, FiscalYear
 from indicators.grouping import Tallies, counted, grouped_rows
 from indicators.interfaces import ratings_by_organisation, ratings_for
@@ -16,7 +16,9 @@ from indicators.sql import ElapsedDays
 from indicators.tally import Tally
 
 SUBSTANTIATED = (Finding.SUBSTANTIATED, Finding.PARTLY)
-COMPLETED = (State.CLOSED, State.REJECTED, State.REFERRED)
+# A completed report is an ended one, by the one definition (ENDED_STATES; its "answered" is
+# a question's end only, so it never matches a report).
+COMPLETED = ENDED_STATES
 INVESTIGATED = (State.INVESTIGATING, State.CONCLUDED, State.ACTION_RECORDED, State.CLOSED)
 FOLLOW_UP_AFTER = timedelta(days=1)
 REPORT, QUESTION = Q(kind=CaseKind.REPORT), Q(kind=CaseKind.QUESTION)
@@ -152,11 +154,24 @@ def live_tallies(
             named=named,
             retaliation=Q(is_retaliation=True),
         ),
-        questions_on_time=n(question & Q(answered_date__lte=F("due_answer"))),
+        # A question followed up is judged by its first answer (first_answer_late); one not
+        # followed up by its answer and date.
+        questions_on_time=n(
+            question
+            & (
+                Q(first_answer_late=False)
+                | Q(first_answer_late__isnull=True, answered_date__lte=F("due_answer"))
+            )
+        ),
         questions_due=n(
             question
-            & Q(due_answer__isnull=False)
-            & (Q(answered_at__isnull=False) | Q(due_answer__lt=ref_date))
+            & (
+                Q(first_answer_late__isnull=False)
+                | (
+                    Q(due_answer__isnull=False)
+                    & (Q(answered_at__isnull=False) | Q(due_answer__lt=ref_date))
+                )
+            )
         ),
     )
     put_counts(tallies, grouped_rows(dated, by_organisation=by, **aggregates))
@@ -186,12 +201,13 @@ def live_tallies(
     put_table(tallies, "days_to_close", counted(
         closing, by_organisation=by, key="d", expression=elapsed
     ), histogram=True)  # fmt: skip
-    closed = cases.filter(state=State.CLOSED).values_list("pk", flat=True)
+    # Every ended case may be rated (a rejected, referred or answered one too), so all count.
+    ended = cases.filter(state__in=ENDED_STATES).values_list("pk", flat=True)
     if by:
-        for key, ratings in ratings_by_organisation(closed).items():
+        for key, ratings in ratings_by_organisation(ended).items():
             tallies[key].ratings = ratings
     else:
-        tallies[None].ratings = ratings_for(closed)
+        tallies[None].ratings = ratings_for(ended)
     return tallies
 
 

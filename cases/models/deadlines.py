@@ -1,4 +1,6 @@
+from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,8 +29,9 @@ class DeadlinePolicy(models.Model):
     question_quiet_days = models.PositiveSmallIntegerField(
         _("close answered questions after this many quiet days"), default=14
     )
+    # At least a year: the purge's notice and its daily scan (cases.retention) count on it.
     retention_years = models.PositiveSmallIntegerField(
-        _("purge ended cases after (years)"), default=5
+        _("purge ended cases after (years)"), default=5, validators=[MinValueValidator(1)]
     )
 
     class Meta:
@@ -66,14 +69,20 @@ class Reminder(models.Model):
 
 class Notification(models.Model):
     """Outbox: written in the transaction that needs it, sent by a task after commit. If the
-    broker is down, the row waits and the periodic flush sends it later."""
+    broker is down, the row waits and the periodic flush sends it later.
+
+    One a reporter's action caused (`from_reporter`) is stamped to the hour and waits for the
+    flush after that hour is over, so neither its row nor the e-mail's arrival dates what the
+    reporter did more closely than the hour (core.lib.timing).
+    """
 
     recipient = models.ForeignKey("core.User", on_delete=models.CASCADE, related_name="+")
     case = models.ForeignKey(
         "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    from_reporter = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"notification {self.pk} to {self.recipient_id}"

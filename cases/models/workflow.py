@@ -132,6 +132,10 @@ class CaseWorkflow(models.Model):
     # does not change what a past year showed.
     ended_at = models.DateTimeField(null=True, blank=True, db_index=True)
     reopened_at = models.DateTimeField(null=True, blank=True)
+    # Whether a question's first answer came after its answer date, kept when a follow-up
+    # clears `answered_at` and sets a new date: the indicator counts the first answer. None
+    # until a follow-up (until then `answered_at` and `due_answer` tell).
+    first_answer_late = models.BooleanField(null=True, blank=True, editable=False)
     purged_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.CharField(
         _("reason"), max_length=20, choices=RejectionReason.choices, blank=True

@@ -1,7 +1,7 @@
 """Counting days for legal deadlines: calendar days, or Thai working days (no weekends, no
 public holidays, from the maintained `holidays` package)."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 
 import holidays
@@ -31,3 +31,12 @@ def add_days(start: date, days: int, unit: str) -> date:
         if is_working_day(day):
             counted += 1
     return day
+
+
+def add_years(moment: datetime, years: int) -> datetime:
+    """The same local date and time `years` calendar years later; 29 February becomes the
+    28th in a year without it."""
+    try:
+        return moment.replace(year=moment.year + years)
+    except ValueError:
+        return moment.replace(year=moment.year + years, day=28)

@@ -102,7 +102,7 @@ def case_page(
         if is_supervisor and not case.is_ended
         else None,
         "decline_form": (bound.get("decline") or DeclineForm()) if is_assignee else None,
-        "hold_form": (bound.get("hold") or LegalHoldForm()) if is_supervisor else None,
+        "hold_form": (bound.get("hold") or LegalHoldForm.for_case(case)) if is_supervisor else None,
         "related_case": _related_case(opened),
         # The reporter wrote after the case ended: whoever may reopen it is offered to.
         "reporter_wrote_after_end": case.is_ended and case.reporter_wrote_after_end,

@@ -22,8 +22,10 @@ def legal_hold_view(request: HttpRequest, case_id: int) -> HttpResponse:
     form = LegalHoldForm(request.POST)
     if not form.is_valid():
         return case_page(request, opened, status=400, hold=form)
-    held = opened.case.legal_hold_at is not None
-    change = legal_hold_lift if held else legal_hold_place
+    # The step the page offered, not the opposite of the hold as it is now: a page loaded
+    # before another supervisor's change is refused rather than undoing it.
+    lift = form.cleaned_data["action"] == "lift"
+    change = legal_hold_lift if lift else legal_hold_place
     try:
         change(
             case_id=opened.case.pk,
@@ -32,8 +34,11 @@ def legal_hold_view(request: HttpRequest, case_id: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except HoldRefused as refused:
-        return case_page(request, opened, status=409, error=str(refused), hold=form)
-    if held:
+        opened.case.refresh_from_db(fields=["legal_hold_at"])
+        # Shown again as the hold is now, with the reason as typed.
+        hold = LegalHoldForm.for_case(opened.case, reason=form.cleaned_data["reason"])
+        return case_page(request, opened, status=409, error=str(refused), hold=hold)
+    if lift:
         messages.success(request, _("The legal hold was lifted."))
     else:
         messages.success(request, _("The case is on legal hold: it will not be purged."))

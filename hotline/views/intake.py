@@ -97,7 +97,10 @@ def report(request: HttpRequest, code: str) -> HttpResponse:
                     excluded=form.excluded(),
                 )
             except CaseUnreadable:
-                refused = unavailable_above_error if form.names_the_powerful else unavailable_error
+                # Only with an organisation above does such a report go elsewhere
+                # (cases.routing.report_route); at the top it stays here.
+                above = form.names_the_powerful and org.parent_id is not None
+                refused = unavailable_above_error if above else unavailable_error
                 form.add_error(None, refused(org))
             else:
                 return receipt_redirect(request, new)

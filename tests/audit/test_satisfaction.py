@@ -1,8 +1,8 @@
 """The satisfaction indicator reads the reporters' ratings (hotline.models.Rating)."""
 
-from cases.models import Rating, State
+from cases.models import ENDED_STATES, CaseKind, Rating, State
 from core.lib.fiscal import FiscalYear
-from indicators.engine import Scope
+from indicators.engine import COMPLETED, Scope
 from indicators.figures import indicators_report
 from tests.audit.indicator_fixtures import at, live, org
 
@@ -60,3 +60,31 @@ def test_faq_entries_count_what_the_subtree_published_in_the_year(db):
         Scope(organisation=parent, fiscal_year=FiscalYear(2569), now=at(2026, 10, 15))
     )
     assert report["faq_entries_published"].value == 2
+
+
+def test_ratings_of_every_ended_case_count_not_only_closed_ones(db):
+    # A reporter may rate a rejected, referred or answered case too (hotline.services
+    # .rating_give); leaving them out would measure satisfaction on the cases that went
+    # furthest only.
+    organisation = org()
+    ended = [
+        (State.CLOSED, CaseKind.REPORT, 5),
+        (State.REJECTED, CaseKind.REPORT, 1),
+        (State.REFERRED, CaseKind.REPORT, 2),
+        (State.ANSWERED, CaseKind.QUESTION, 1),
+        (State.CLOSED, CaseKind.QUESTION, 4),
+    ]
+    for n, (state, kind, score) in enumerate(ended):
+        case = live(organisation, at(2026, 3, 1 + n), kind=kind, state=state)
+        Rating.objects.create(case=case, score=score)
+    reopened = live(organisation, at(2026, 3, 20), state=State.ASSESSMENT)
+    Rating.objects.create(case=reopened, score=5)  # rated, then reopened: not ended now
+    report, _ = indicators_report(
+        Scope(organisation=organisation, fiscal_year=FiscalYear(2569), now=at(2026, 10, 15))
+    )
+    assert report["satisfaction_rate"].value == 2 / 5
+
+
+def test_a_report_is_completed_when_it_has_ended_by_the_one_definition():
+    # The ITA's "completed" complaints are the reports that ended, by cases.models' definition.
+    assert set(COMPLETED) == set(ENDED_STATES)

@@ -6,6 +6,7 @@ from audit.models import Action, Event
 from cases.assignment import AssignmentRefused, case_assign, case_decline
 from cases.models import Case, CaseExclusion, CaseKeyWrap, Message, Visibility
 from cases.selectors import case_key_for_user, case_messages
+from cases.workflow import case_transition
 from tests.cases.factories import new_report
 from tests.conftest import signed_in_client
 
@@ -111,3 +112,23 @@ def test_only_the_assignee_declines(team, report):
             private=team.key(team.other_counselor),
             reason="x",
         )
+
+
+@pytest.mark.parametrize(
+    ("steps", "outcome"),
+    [
+        (("acknowledge", "assess", "reject"), {"rejection_reason": "insufficient"}),
+        (("acknowledge", "assess", "refer"), {"referral_target": "nacc"}),
+    ],
+)
+def test_an_ended_case_cannot_be_assigned_through_the_service(team, report, steps, outcome):
+    team.assign(report.case)
+    for name in steps:
+        case_transition(
+            case_id=report.case.pk, name=name, actor=team.counselor, key=report.key, **outcome
+        )
+    assert Case.objects.get(pk=report.case.pk).is_ended
+    with pytest.raises(AssignmentRefused, match=r"An ended case cannot be assigned\."):
+        team.assign(report.case, team.other_counselor)
+    assert Case.objects.get(pk=report.case.pk).assignee == team.counselor
+    assert not CaseKeyWrap.objects.filter(case=report.case, user=team.other_counselor).exists()

@@ -129,3 +129,20 @@ def test_with_no_ancestor_ready_the_form_says_so_beforehand(db, media):
     assert "WHAT-TYPED" in page
     assert "no organisation above Ready Town can receive" in page
     assert not Case.objects.exists()
+
+
+def test_naming_the_powerful_of_a_top_organisation_that_cannot_receive_blames_no_one_above(
+    db, media
+):
+    # Nothing is above it, so such a report stays with it (the people named kept out): the
+    # refusal is that it is not set up, not that an organisation above cannot receive.
+    top = OrganisationFactory(name_en="Bare Province", parent=None)
+    category = CategoryFactory(kind=CaseKind.REPORT)
+    data = {"category": str(category.pk), "what": "WHAT-TYPED", "executive_involved": "on"}
+    response = Client().post(f"/en/o/{top.code}/report/", data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Bare Province has not finished setting up its ethics hotline" in page
+    assert "organisation above" not in page
+    assert "WHAT-TYPED" in page
+    assert not Case.objects.exists()

@@ -2,10 +2,15 @@
 it cannot."""
 
 import logging
+import logging.config
 import os
 import re
 import subprocess
+import time
+import weakref
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "system-packages"
@@ -68,11 +73,38 @@ def test_make_run_serves_on_the_port_it_is_given():
     assert "${HOTLINE_PORT:-8000}" in (ROOT / "Procfile.dev").read_text()
 
 
-def test_every_process_logs_iso_times_with_the_zone(settings):
-    from config.celery import _logging_as_django
+@pytest.fixture
+def bangkok_clock():
+    """The process's local zone set to Bangkok for the test, and given back after."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "Asia/Bangkok"
+    time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
 
-    _logging_as_django()
-    formatter = logging.getLogger().handlers[0].formatter
-    assert formatter is not None
+
+def test_every_process_logs_iso_times_with_the_zone(settings, bangkok_clock):
+    # The formatter Django's LOGGING names, built here rather than by dictConfig, which would
+    # reconfigure the logging of the pytest process itself for every later test.
+    plain = settings.LOGGING["formatters"]["plain"]
+    formatter = logging.Formatter(plain["format"], plain["datefmt"], plain["style"])
     line = formatter.format(logging.LogRecord("x", logging.INFO, "", 0, "hello", None, None))
     assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0700 INFO x hello$", line), line
+    assert settings.LOGGING["handlers"]["console"]["formatter"] == "plain"
+
+
+def test_worker_and_beat_log_through_djangos_logging(settings, monkeypatch):
+    from celery.signals import setup_logging
+
+    import config.celery
+
+    receivers = [r() if isinstance(r, weakref.ref) else r for _, r in setup_logging.receivers]
+    assert config.celery._logging_as_django in receivers
+    configured: list[dict] = []
+    monkeypatch.setattr(logging.config, "dictConfig", configured.append)
+    config.celery._logging_as_django()
+    assert configured == [settings.LOGGING]
