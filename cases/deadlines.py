@@ -1,12 +1,22 @@
-"""Legal deadlines of a case, from its organisation's policy (or the defaults)."""
+"""Legal deadlines of a case, from its organisation's policy (or the defaults), and the one
+definition of "overdue" (docs/architecture.md §2): in Python for one case, in SQL for many."""
 
 from datetime import date
 
+from django.db.models import Q
 from django.utils import timezone
 
-from cases.models import Case, CaseKind, DeadlinePolicy
+from cases.models import ENDED_STATES, Case, CaseKind, DeadlinePolicy
 from core.lib.days import add_days
 from core.models import Organisation
+
+# Each deadline with the moment that meets it, in the order a case meets them. A deadline
+# that does not apply to a case's kind is null, so one rule per deadline covers both kinds.
+DEADLINES = (
+    ("due_acknowledge", "acknowledged_at"),
+    ("due_feedback", "feedback_at"),
+    ("due_answer", "answered_at"),
+)
 
 
 def policy_for(organisation: Organisation) -> DeadlinePolicy:
@@ -50,12 +60,22 @@ def next_deadline(case: Case) -> tuple[str, date] | None:
     """The deadline the case is working towards now, as (field name, date)."""
     if case.is_ended or case.purged_at:
         return None
-    if case.kind == CaseKind.QUESTION:
-        if case.answered_at is None and case.due_answer:
-            return ("due_answer", case.due_answer)
-        return None
-    if case.acknowledged_at is None and case.due_acknowledge:
-        return ("due_acknowledge", case.due_acknowledge)
-    if case.feedback_at is None and case.due_feedback:
-        return ("due_feedback", case.due_feedback)
+    for due_field, met_field in DEADLINES:
+        due = getattr(case, due_field)
+        if due and getattr(case, met_field) is None:
+            return (due_field, due)
     return None
+
+
+def is_overdue(case: Case, today: date) -> bool:
+    deadline = next_deadline(case)
+    return deadline is not None and deadline[1] < today
+
+
+def unmet_deadline_before(day: date) -> Q:
+    """Open cases with a deadline not met yet that falls before `day`: with `day` today, the
+    overdue ones, the same cases `is_overdue` picks one at a time."""
+    unmet = Q()
+    for due_field, met_field in DEADLINES:
+        unmet |= Q(**{f"{met_field}__isnull": True, f"{due_field}__lt": day})
+    return unmet & Q(purged_at__isnull=True) & ~Q(state__in=ENDED_STATES)

@@ -6,13 +6,12 @@ nothing that the first one finished."""
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from audit.models import Action
 from audit.services import event_record
-from cases.deadlines import Policies, next_deadline
-from cases.models import ENDED_STATES, Case, CaseKind, Reminder, State
+from cases.deadlines import Policies, next_deadline, unmet_deadline_before
+from cases.models import Case, CaseKind, Reminder, State
 from cases.notifications import notification_queue
 from cases.retention import case_purge, retention_purge
 from cases.selectors import case_supervisors
@@ -28,14 +27,9 @@ def deadlines_scan() -> int:
     """Remind before a deadline, escalate to the supervisors once it has passed."""
     today = timezone.localdate()
     horizon = today + timedelta(days=REMINDER_HORIZON_DAYS)
-    due_soon = (
-        Q(due_acknowledge__lte=horizon, acknowledged_at__isnull=True)
-        | Q(due_feedback__lte=horizon, feedback_at__isnull=True)
-        | Q(due_answer__lte=horizon, answered_at__isnull=True)
-    )
     policies = Policies()
     sent = 0
-    cases = Case.objects.filter(due_soon, purged_at__isnull=True).exclude(state__in=ENDED_STATES)
+    cases = Case.objects.filter(unmet_deadline_before(horizon + timedelta(days=1)))
     for case in cases.select_related("organisation", "assignee").iterator():
         deadline = next_deadline(case)
         if deadline is None:

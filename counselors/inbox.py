@@ -8,9 +8,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from cases.deadlines import next_deadline
+from cases.deadlines import is_overdue, next_deadline, unmet_deadline_before
 from cases.models import (
-    ENDED_STATES,
     AuthorSide,
     Case,
     CaseExclusion,
@@ -99,16 +98,6 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
     return cases.exclude(pk__in=excluded) if excluded else cases
 
 
-def _open_deadline_before(day: date) -> Q:
-    """Some deadline not met yet falls before `day` (each due_* is null where it does not
-    apply, so one test per deadline covers both kinds)."""
-    return (
-        Q(acknowledged_at__isnull=True, due_acknowledge__lt=day)
-        | Q(feedback_at__isnull=True, due_feedback__lt=day)
-        | Q(answered_at__isnull=True, due_answer__lt=day)
-    )
-
-
 def inbox_queryset(user: User, filters: InboxFilters, today: date | None = None) -> QuerySet[Case]:
     return _filtered(cases_visible_to(user), user, filters, today or timezone.localdate())
 
@@ -128,13 +117,11 @@ def _filtered(
         cases = cases.filter(assignee=user)
     elif filters.scope == Scope.UNASSIGNED:
         cases = cases.filter(assignee__isnull=True)
-    if filters.deadline:
-        cases = cases.exclude(state__in=ENDED_STATES).filter(purged_at__isnull=True)
-        if filters.deadline == Deadline.OVERDUE:
-            cases = cases.filter(_open_deadline_before(today))
-        elif filters.deadline == Deadline.SOON:
-            soon = today + timedelta(days=DUE_SOON_DAYS + 1)
-            cases = cases.filter(_open_deadline_before(soon)).exclude(_open_deadline_before(today))
+    if filters.deadline == Deadline.OVERDUE:
+        cases = cases.filter(unmet_deadline_before(today))
+    elif filters.deadline == Deadline.SOON:
+        soon = today + timedelta(days=DUE_SOON_DAYS + 1)
+        cases = cases.filter(unmet_deadline_before(soon)).exclude(unmet_deadline_before(today))
     return cases.select_related("category", "assignee").only(*_COLUMNS).order_by("-created", "-pk")
 
 
@@ -253,7 +240,7 @@ def inbox_page(
                 case=case,
                 title=titles.get(case.pk, NO_TITLE),
                 deadline=due[1] if due else None,
-                overdue=bool(due and due[1] < today),
+                overdue=is_overdue(case, today),
                 readable=case.pk in titles,
                 new=case.pk in titles and bool(getattr(case, "reporter_news", False)),
             )

@@ -5,23 +5,12 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from cases.lib.titles import title_from
-from cases.models import (
-    ActionType,
-    Case,
-    CaseKind,
-    Category,
-    Channel,
-    Finding,
-    Penalty,
-    ReferralTarget,
-    RejectionReason,
-    State,
-)
+from cases.models import CaseKind, Category, Channel, State
 from cases.report_fields import InvolvedStaffMixin, StaffField
 from cases.selectors import nameable_staff
+from cases.transitions import Entry, Outcome, outcome_choices, transition_named
 from core.models import Organisation, User
 from counselors.case_services import STAFF_CHANNELS, ReplyKind
 from counselors.inbox import Deadline, Scope
@@ -111,24 +100,36 @@ class ReplyForm(_OwnIds):
     )
 
 
-# Transition names and what each button says.
-TRANSITION_LABELS = {
-    "acknowledge": _("Acknowledge receipt"),
-    "assess": _("Start the assessment"),
-    "reject": _("Do not take up"),
-    "refer": _("Refer to another agency"),
-    "investigate": _("Open an investigation"),
-    "conclude": _("Record the finding"),
-    "record_action": _("Record the action taken"),
-    "close_report": _("Close the report"),
-    "reopen": _("Reopen"),
-    "start": _("Start answering"),
-    "answer": _("Mark as answered"),
-    "close_question": _("Close the question"),
+def _choice_field(outcome: Outcome, **common: Any) -> forms.Field:
+    return forms.ChoiceField(choices=_blank("—") + outcome_choices(outcome.field), **common)
+
+
+def _amount_field(outcome: Outcome, **common: Any) -> forms.Field:
+    return forms.DecimalField(min_value=0, max_digits=14, decimal_places=2, **common)
+
+
+def _text_field(outcome: Outcome, **common: Any) -> forms.Field:
+    return forms.CharField(
+        max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 3}), **common
+    )
+
+
+# The form field for each way an outcome is entered (cases.transitions.Entry).
+_FIELD_FOR = {
+    Entry.CHOICE: _choice_field,
+    Entry.AMOUNT: _amount_field,
+    Entry.NOTE: _text_field,
+    Entry.NAMES: _text_field,
 }
 
 
+def _lines(text: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
 class TransitionForm(forms.Form):
+    """One step's form, generated from its spec's outcomes (cases.transitions)."""
+
     transition = forms.CharField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
@@ -136,66 +137,26 @@ class TransitionForm(forms.Form):
         kwargs.setdefault("prefix", name)
         super().__init__(*args, **kwargs)
         self.name = name
-        self.label = TRANSITION_LABELS.get(name, name)
+        spec = transition_named(name)
+        self.label = spec.label if spec is not None and spec.label else name
+        self.outcomes = spec.outcomes if spec is not None else ()
         self.fields["transition"].initial = name
-        if name == "reject":
-            self.fields["rejection_reason"] = forms.ChoiceField(
-                label=_("Reason"), choices=_blank("—") + list(RejectionReason.choices)
-            )
-        if name == "refer":
-            self.fields["referral_target"] = forms.ChoiceField(
-                label=_("Referred to"), choices=_blank("—") + list(ReferralTarget.choices)
-            )
-        if name == "conclude":
-            self.fields["finding"] = forms.ChoiceField(
-                label=_("Finding"), choices=_blank("—") + list(Finding.choices)
-            )
-            self.fields["subjects"] = forms.CharField(
-                label=_("People found responsible"),
-                help_text=_("One name a line. Only a keyed pseudonym of each name is kept."),
-                required=False,
-                max_length=REASON_MAX,
-                widget=forms.Textarea(attrs={"rows": 3}),
-            )
-        if name == "record_action":
-            self.fields["action_type"] = forms.ChoiceField(
-                label=_("Action taken"), choices=_blank("—") + list(ActionType.choices)
-            )
-            self.fields["penalty"] = forms.ChoiceField(
-                label=_("Penalty"), required=False, choices=_blank("—") + list(Penalty.choices)
-            )
-            self.fields["amount_recovered"] = forms.DecimalField(
-                label=_("Amount recovered (baht)"),
-                required=False,
-                min_value=0,
-                max_digits=14,
-                decimal_places=2,
-            )
-        if name in ("reject", "reopen"):
-            self.fields["note"] = forms.CharField(
-                label=pgettext_lazy("transition", "Reason (internal note)")
-                if name == "reopen"
-                else _("Explanation (internal note)"),
-                required=name == "reopen",
-                max_length=REASON_MAX,
-                widget=forms.Textarea(attrs={"rows": 3}),
+        for outcome in self.outcomes:
+            self.fields[outcome.field] = _FIELD_FOR[outcome.entry](
+                outcome,
+                label=outcome.label,
+                required=outcome.required,
+                help_text=outcome.help_text,
             )
 
     def outcome(self) -> dict[str, Any]:
-        """Keyword arguments for cases.workflow.case_transition."""
-        data = self.cleaned_data
+        """Keyword arguments for cases.workflow.case_transition: what was filled in."""
         kwargs: dict[str, Any] = {}
-        for field in ("rejection_reason", "referral_target", "finding", "action_type", "penalty"):
-            if data.get(field):
-                kwargs[field] = data[field]
-        if data.get("amount_recovered") is not None:
-            kwargs["amount_recovered"] = data["amount_recovered"]
-        if data.get("note"):
-            kwargs["note"] = data["note"]
-        if data.get("subjects"):
-            kwargs["subjects"] = tuple(
-                line.strip() for line in data["subjects"].splitlines() if line.strip()
-            )
+        for outcome in self.outcomes:
+            value = self.cleaned_data.get(outcome.field)
+            if value is None or value == "":
+                continue
+            kwargs[outcome.field] = _lines(value) if outcome.entry is Entry.NAMES else value
         return kwargs
 
 

@@ -1,8 +1,10 @@
 """The case's finite-state machine (django-fsm-2) and the outcome it records.
 
-Transitions carry their rules as data in `custom`: which kinds of case they apply to and which
-roles may take them; cases.workflow is the only caller and writes the audit event. The state
-field is protected: nothing assigns it directly.
+The transitions' sources, targets and conditions guard every change of state; everything else
+about a transition (kinds, roles, outcomes, stamps, messages) is its spec in cases.transitions,
+which a test holds in exact agreement with these methods (docs/architecture.md §2).
+cases.workflow is the only caller and writes the audit event. The state field is protected:
+nothing assigns it directly.
 """
 
 from typing import Any
@@ -10,8 +12,6 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
-
-from cases.models import CaseKind
 
 
 class State(models.TextChoices):
@@ -72,35 +72,26 @@ class Penalty(models.TextChoices):
     OTHER = "other", _("Other penalty")
 
 
-REPORT = (CaseKind.REPORT,)
-QUESTION = (CaseKind.QUESTION,)
-HANDLERS = ("counselor", "supervisor")  # the assigned counselor, or a supervisor
-SUPERVISORS = ("supervisor",)
-REPORTER = ("reporter",)
-SYSTEM = ("system",)
+# The conditions of transitions, read by the FSM below and by the specs in cases.transitions.
 
 
-def _rules(kinds: tuple[str, ...], roles: tuple[str, ...], **extra: Any) -> dict[str, Any]:
-    return {"kinds": kinds, "roles": roles, **extra}
-
-
-def _has_finding(case: Any) -> bool:
+def has_finding(case: Any) -> bool:
     return bool(case.finding)
 
 
-def _has_referral(case: Any) -> bool:
+def has_referral(case: Any) -> bool:
     return bool(case.referral_target)
 
 
-def _has_rejection_reason(case: Any) -> bool:
+def has_rejection_reason(case: Any) -> bool:
     return bool(case.rejection_reason)
 
 
-def _has_action(case: Any) -> bool:
+def has_action(case: Any) -> bool:
     return bool(case.action_type)
 
 
-def _reporter_has_feedback(case: Any) -> bool:
+def reporter_has_feedback(case: Any) -> bool:
     return case.feedback_at is not None
 
 
@@ -162,60 +153,34 @@ class CaseWorkflow(models.Model):
         return self.state in ENDED_STATES
 
     # Reports
-    @transition(
-        state, source=State.RECEIVED, target=State.ACKNOWLEDGED, custom=_rules(REPORT, HANDLERS)
-    )
+    @transition(state, source=State.RECEIVED, target=State.ACKNOWLEDGED)
     def acknowledge(self) -> None:
         pass
 
-    @transition(
-        state, source=State.ACKNOWLEDGED, target=State.ASSESSMENT, custom=_rules(REPORT, HANDLERS)
-    )
+    @transition(state, source=State.ACKNOWLEDGED, target=State.ASSESSMENT)
     def assess(self) -> None:
         pass
 
     @transition(
-        state,
-        source=State.ASSESSMENT,
-        target=State.REJECTED,
-        conditions=[_has_rejection_reason],
-        custom=_rules(REPORT, HANDLERS),
+        state, source=State.ASSESSMENT, target=State.REJECTED, conditions=[has_rejection_reason]
     )
     def reject(self) -> None:
         pass
 
-    @transition(
-        state,
-        source=State.ASSESSMENT,
-        target=State.REFERRED,
-        conditions=[_has_referral],
-        custom=_rules(REPORT, HANDLERS),
-    )
+    @transition(state, source=State.ASSESSMENT, target=State.REFERRED, conditions=[has_referral])
     def refer(self) -> None:
         pass
 
-    @transition(
-        state, source=State.ASSESSMENT, target=State.INVESTIGATING, custom=_rules(REPORT, HANDLERS)
-    )
+    @transition(state, source=State.ASSESSMENT, target=State.INVESTIGATING)
     def investigate(self) -> None:
         pass
 
-    @transition(
-        state,
-        source=State.INVESTIGATING,
-        target=State.CONCLUDED,
-        conditions=[_has_finding],
-        custom=_rules(REPORT, HANDLERS),
-    )
+    @transition(state, source=State.INVESTIGATING, target=State.CONCLUDED, conditions=[has_finding])
     def conclude(self) -> None:
         pass
 
     @transition(
-        state,
-        source=State.CONCLUDED,
-        target=State.ACTION_RECORDED,
-        conditions=[_has_action],
-        custom=_rules(REPORT, HANDLERS),
+        state, source=State.CONCLUDED, target=State.ACTION_RECORDED, conditions=[has_action]
     )
     def record_action(self) -> None:
         pass
@@ -224,53 +189,33 @@ class CaseWorkflow(models.Model):
         state,
         source=State.ACTION_RECORDED,
         target=State.CLOSED,
-        conditions=[_has_finding, _reporter_has_feedback],
-        custom=_rules(REPORT, SUPERVISORS),
+        conditions=[has_finding, reporter_has_feedback],
     )
     def close_report(self) -> None:
         pass
 
     @transition(
-        state,
-        source=[State.CLOSED, State.REJECTED, State.REFERRED],
-        target=State.ASSESSMENT,
-        custom=_rules(REPORT, SUPERVISORS),
+        state, source=[State.CLOSED, State.REJECTED, State.REFERRED], target=State.ASSESSMENT
     )
     def reopen(self) -> None:
         pass
 
     # Questions
-    @transition(
-        state, source=State.RECEIVED, target=State.IN_PROGRESS, custom=_rules(QUESTION, HANDLERS)
-    )
+    @transition(state, source=State.RECEIVED, target=State.IN_PROGRESS)
     def start(self) -> None:
         pass
 
     @transition(
-        state,
-        source=State.IN_PROGRESS,
-        target=State.ANSWERED,
-        conditions=[_reporter_has_feedback],
-        custom=_rules(QUESTION, HANDLERS),
+        state, source=State.IN_PROGRESS, target=State.ANSWERED, conditions=[reporter_has_feedback]
     )
     def answer(self) -> None:
         pass
 
-    @transition(
-        state,
-        source=State.ANSWERED,
-        target=State.CLOSED,
-        custom=_rules(QUESTION, HANDLERS + SYSTEM),
-    )
+    @transition(state, source=State.ANSWERED, target=State.CLOSED)
     def close_question(self) -> None:
         pass
 
-    @transition(
-        state,
-        source=[State.ANSWERED, State.CLOSED],
-        target=State.IN_PROGRESS,
-        custom=_rules(QUESTION, REPORTER),
-    )
+    @transition(state, source=[State.ANSWERED, State.CLOSED], target=State.IN_PROGRESS)
     def follow_up(self) -> None:
         pass
 

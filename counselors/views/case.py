@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.models import Attachment
 from cases.report_fields import IDENTITY_LABELS
 from cases.selectors import attachment_chunks, attachment_meta, identity_read
+from cases.transitions import staff_transition_names
 from cases.workflow import StaleCase, TransitionRefused, case_transition
 from core.models import Role
 from counselors.case_services import (
@@ -22,13 +23,7 @@ from counselors.case_services import (
 )
 from counselors.views.case_page import case_page
 from counselors.views.common import case_open, roles_only
-from counselors.workspace_forms import (
-    TRANSITION_LABELS,
-    DeclareForm,
-    DeclineForm,
-    ReplyForm,
-    TransitionForm,
-)
+from counselors.workspace_forms import DeclareForm, DeclineForm, ReplyForm, TransitionForm
 
 HANDLERS = (Role.COUNSELOR, Role.SUPERVISOR)
 
@@ -87,7 +82,7 @@ def case_transition_view(request: HttpRequest, case_id: int) -> HttpResponse:
     opened = case_open(request, case_id)
     if isinstance(opened, HttpResponse):
         return opened
-    name = next((n for n in TRANSITION_LABELS if f"{n}-transition" in request.POST), None)
+    name = next((n for n in staff_transition_names() if f"{n}-transition" in request.POST), None)
     if name is None:
         return case_page(request, opened, status=400, error=_("Choose a step."))
     form = TransitionForm(request.POST, name=name)
