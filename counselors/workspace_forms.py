@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.lib.titles import title_from
-from cases.models import CaseKind, Category, Channel, State
+from cases.models import Case, CaseKind, Category, Channel, State
 from cases.report_fields import InvolvedStaffMixin, StaffField
 from cases.selectors import nameable_staff
 from cases.transitions import Entry, Outcome, outcome_choices, transition_named
