@@ -24,6 +24,7 @@ from cases.models import ENDED_STATES, AuthorSide, Case, Finding, SubjectPseudon
 from cases.notifications import notification_queue
 from cases.services import message_add
 from core import crypto
+from core.crypto import labels
 from core.keyring import keyring
 from core.models import Role, User
 
@@ -98,7 +99,7 @@ def transitions_open_to(case: Case, actor: User | str) -> list[str]:
 def subject_pseudonym(name: str) -> str:
     key = keyring().current_hmac
     normalised = " ".join(name.casefold().split())
-    return f"{key.kid}:{crypto.mac(key.secret, ('subject:' + normalised).encode())}"
+    return f"{key.kid}:{crypto.mac(key.secret, labels.subject_mac(normalised))}"
 
 
 def _choice(field: str, value: Any) -> str:
