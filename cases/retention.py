@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import Action
 from audit.services import event_record
 from cases.deadlines import policy_for
+from cases.keys import key_destroy
 from cases.models import (
     ENDED_STATES,
     Attachment,
@@ -114,7 +115,7 @@ def case_purge(*, case_id: int) -> bool:
         files = list(Attachment.objects.filter(case=case).values_list("storage_name", flat=True))
         case.attachments.all().delete()
         case.messages.all().delete()
-        case.key_wraps.all().delete()
+        key_destroy(case=case)
         Identity.objects.filter(case=case).delete()
         Case.objects.filter(pk=case.pk).update(
             title_ct=b"",
