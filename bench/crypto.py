@@ -332,7 +332,7 @@ def report(args: argparse.Namespace, m: dict[str, str], r: dict[str, dict[str, f
     command = " ".join(["cd /work/main &&", ".venv/bin/python", *sys.argv])
     return f"""# core.crypto benchmark
 
-What `core/crypto.py` costs on the target kind of machine: Argon2id key derivation (staff
+What `core/crypto/` costs on the target kind of machine: Argon2id key derivation (staff
 passwords, receipt secrets), field encryption (AES-256-GCM with associated data), streamed file
 encryption (chunked AES-256-GCM, per-file HKDF key), and HPKE key wrapping
 (X25519 / HKDF-SHA256 / AES-256-GCM).

@@ -54,9 +54,10 @@ def _build(n: int) -> dict[str, Any]:
         Visibility,
     )
     from cases.recovery import recovery_kit_create
-    from cases.services import case_create, message_add, wrap_info
+    from cases.services import case_create, message_add
     from cases.staff_keys import staff_key_endorse, staff_key_unlock
     from core import crypto
+    from core.crypto import labels
     from core.models import Organisation, Role, User
     from counselors.services import totp_device_create
 
@@ -138,10 +139,12 @@ def _build(n: int) -> dict[str, Any]:
         else:
             case.due_answer = due
         uid = str(case.uid)
-        case.title_ct = crypto.text_encrypt(key, f"เรื่องที่ {i}", case_id=uid, field="case.title")
-        case.body_ct = crypto.text_encrypt(key, '{"what": "..."}', case_id=uid, field="case.body")
+        case.title_ct = crypto.text_encrypt(key, f"เรื่องที่ {i}", case_id=uid, field=labels.CASE_TITLE)
+        case.body_ct = crypto.text_encrypt(
+            key, '{"what": "..."}', case_id=uid, field=labels.CASE_BODY
+        )
         batch.append(case)
-        info = wrap_info(case, "case")
+        info = labels.case_wrap("case", case.uid)
         wraps.append(
             CaseKeyWrap(
                 case=case,

@@ -12,19 +12,18 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action
 from audit.services import event_record
+from cases.keys import key_grant, key_open, key_revoke
 from cases.models import (
     AuthorSide,
     Case,
     CaseExclusion,
-    CaseKeyWrap,
     StaffKey,
     Visibility,
     WrapPurpose,
 )
 from cases.notifications import notification_queue
-from cases.selectors import case_key_for_user, case_supervisors
-from cases.services import message_add, wrap_info
-from core import crypto
+from cases.selectors import case_supervisors
+from cases.services import message_add
 from core.models import Role, User
 
 
@@ -68,7 +67,7 @@ def case_assign(*, case_id: int, counselor: User, supervisor: User, private: byt
             raise AssignmentRefused(_("An ended case cannot be assigned."))
         if counselor.pk not in {u.pk for u in assignable_counselors(case)}:
             raise AssignmentRefused(_("This counselor cannot be given this case."))
-        key = case_key_for_user(case=case, user=supervisor, private=private)
+        key = key_open(case=case, user=supervisor, private=private)
         if key is None:
             raise AssignmentRefused(
                 _("Your key does not open this case, so you cannot pass it on.")
@@ -78,19 +77,9 @@ def case_assign(*, case_id: int, counselor: User, supervisor: User, private: byt
             return case
         if previous_id is not None:
             # The previous counselor loses the case key and any identity key they were given.
-            CaseKeyWrap.objects.filter(case=case, user_id=previous_id).delete()
+            key_revoke(case=case, user=previous_id)
         staff_key = StaffKey.objects.get(user=counselor)
-        CaseKeyWrap.objects.update_or_create(
-            case=case,
-            purpose=WrapPurpose.CASE,
-            user=counselor,
-            defaults={
-                "key_generation": staff_key.generation,
-                "wrapped": crypto.key_wrap(
-                    bytes(staff_key.public), key, info=wrap_info(case, WrapPurpose.CASE)
-                ),
-            },
-        )
+        key_grant(case=case, purpose=WrapPurpose.CASE, key=key, recipients=[staff_key])
         Case.objects.filter(pk=case.pk).update(assignee=counselor)
         case.assignee = counselor
         notification_queue(recipient=counselor, case=case)
@@ -113,7 +102,7 @@ def case_decline(
         case = Case.objects.select_for_update().get(pk=case_id)
         if case.assignee_id != counselor.pk:
             raise AssignmentRefused(_("This case is not assigned to you."))
-        key = case_key_for_user(case=case, user=counselor, private=private)
+        key = key_open(case=case, user=counselor, private=private)
         if key is None:
             raise AssignmentRefused(_("Your key does not open this case."))
         message_add(
@@ -124,7 +113,7 @@ def case_decline(
             body=reason,
             visibility=Visibility.INTERNAL,
         )
-        CaseKeyWrap.objects.filter(case=case, user=counselor).delete()
+        key_revoke(case=case, user=counselor)
         Case.objects.filter(pk=case.pk).update(assignee=None)
         case.assignee = None
         if conflict:

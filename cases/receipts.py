@@ -12,19 +12,16 @@ from dataclasses import dataclass
 
 from cases.models import Case
 from core import crypto
+from core.crypto import labels
 from core.keyring import keyring
 
 RECEIPT_ATTEMPTS = 5
 
 
-def _aad(case_uid: uuid.UUID) -> bytes:
-    return f"receipt:{case_uid}".encode()
-
-
 def receipt_lookup_hash(receipt: crypto.Receipt, kid: str | None = None) -> str:
     ring = keyring()
     key = next(k for k in ring.hmac if k.kid == kid) if kid else ring.current_hmac
-    return f"{key.kid}:{crypto.mac(key.secret, ('receipt-lookup:' + receipt.lookup).encode())}"
+    return f"{key.kid}:{crypto.mac(key.secret, labels.receipt_lookup_mac(receipt.lookup))}"
 
 
 @dataclass(frozen=True)
@@ -60,7 +57,7 @@ def receipt_seal() -> SealedReceipt:
         receipt=receipt,
         lookup=lookup,
         salt=salt,
-        wrap=crypto.seal(wrapping, case_key, aad=_aad(case_uid)),
+        wrap=crypto.seal(wrapping, case_key, aad=labels.receipt_seal(case_uid)),
         kdf=dataclasses.asdict(params),
     )
 
@@ -80,6 +77,8 @@ def receipt_open(text: str) -> tuple[Case, bytes] | None:
     try:
         params = crypto.Argon2Params(**case.receipt_kdf)
         wrapping = crypto.argon2id(receipt.secret.encode(), bytes(case.receipt_salt), params)
-        return case, crypto.unseal(wrapping, bytes(case.receipt_wrap), aad=_aad(case.uid))
+        return case, crypto.unseal(
+            wrapping, bytes(case.receipt_wrap), aad=labels.receipt_seal(case.uid)
+        )
     except crypto.CryptoError:
         return None

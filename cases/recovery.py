@@ -11,10 +11,11 @@ from django.db import transaction
 
 from audit.models import Action
 from audit.services import event_record
-from cases.models import Case, CaseKeyWrap, RecoveryKey, StaffKey, WrapPurpose
-from cases.services import wrap_info
+from cases.keys import key_grant_from_recovery
+from cases.models import RecoveryKey, StaffKey, WrapPurpose
 from cases.staff_keys import staff_key_endorse
 from core import crypto
+from core.crypto import labels
 from core.models import Organisation, Role, User
 
 KIT_FORMAT = "ethics-hotline/recovery-kit/v1"
@@ -22,10 +23,6 @@ KIT_FORMAT = "ethics-hotline/recovery-kit/v1"
 
 class KitError(Exception):
     pass
-
-
-def _aad(kid: str) -> bytes:
-    return f"recovery-kit:{kid}".encode()
 
 
 def recovery_kit_create(
@@ -42,7 +39,11 @@ def recovery_kit_create(
     kid = f"rk-{organisation.code}-{secrets.token_hex(4)}"
     params = crypto.argon2_params()
     salt = crypto.salt_new()
-    sealed = crypto.seal(crypto.argon2id(passphrase.encode(), salt, params), private, aad=_aad(kid))
+    sealed = crypto.seal(
+        crypto.argon2id(passphrase.encode(), salt, params),
+        private,
+        aad=labels.recovery_kit_seal(kid),
+    )
     with transaction.atomic():
         RecoveryKey.objects.filter(organisation=organisation, is_active=True).update(
             is_active=False
@@ -75,7 +76,7 @@ def _kit_open(kit: dict[str, Any], passphrase: str) -> tuple[RecoveryKey, bytes]
         params = crypto.Argon2Params(**kit["kdf"])
         wrapping = crypto.argon2id(passphrase.encode(), base64.b64decode(kit["salt"]), params)
         private = crypto.unseal(
-            wrapping, base64.b64decode(kit["sealed_private"]), aad=_aad(key.kid)
+            wrapping, base64.b64decode(kit["sealed_private"]), aad=labels.recovery_kit_seal(key.kid)
         )
     except (KeyError, TypeError, ValueError, RecoveryKey.DoesNotExist) as exc:
         raise KitError("the kit is damaged or belongs to no known recovery key") from exc
@@ -106,30 +107,15 @@ def recovery_grant(
     if staff_key is None:
         raise KitError("the person has not signed in yet, so has no key pair to grant to")
     purpose = WrapPurpose.IDENTITY if user.role == Role.CUSTODIAN else WrapPurpose.CASE
-    wraps = (
-        CaseKeyWrap.objects.filter(recovery_key=recovery, purpose=purpose)
-        .exclude(case__exclusions__user=user)  # never a case that names this person
-        .select_related("case")
-    )
-    if user.role == Role.COUNSELOR:
-        held_before = CaseKeyWrap.objects.filter(user=user, purpose=purpose).values("case_id")
-        wraps = wraps.filter(case_id__in=held_before)
-    granted = 0
     with transaction.atomic():
-        for wrap in wraps.iterator():
-            case: Case = wrap.case
-            info = wrap_info(case, purpose)
-            case_key = crypto.key_unwrap(private, bytes(wrap.wrapped), info=info)
-            CaseKeyWrap.objects.update_or_create(
-                case=case,
-                purpose=purpose,
-                user=user,
-                defaults={
-                    "key_generation": staff_key.generation,
-                    "wrapped": crypto.key_wrap(bytes(staff_key.public), case_key, info=info),
-                },
-            )
-            granted += 1
+        granted = key_grant_from_recovery(
+            recovery=recovery,
+            private=private,
+            purpose=purpose,
+            recipient=staff_key,
+            # Counselors get back only the cases they held before their key pair was replaced.
+            only_held_before=user.role == Role.COUNSELOR,
+        )
         staff_key_endorse(user=user, via="recovery_kit", actor=actor)
         event_record(
             action=Action.RECOVERY_GRANTED,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import Action
 from audit.services import event_record
 from cases.deadlines import Policies
+from cases.keys import key_destroy
 from cases.models import (
     ENDED_STATES,
     Attachment,
@@ -132,7 +133,7 @@ def case_purge(*, case_id: int) -> bool:
         files = list(Attachment.objects.filter(case=case).values_list("storage_name", flat=True))
         case.attachments.all().delete()
         case.messages.all().delete()
-        case.key_wraps.all().delete()
+        key_destroy(case=case)
         Identity.objects.filter(case=case).delete()
         Case.objects.filter(pk=case.pk).update(
             title_ct=b"",

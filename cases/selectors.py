@@ -1,4 +1,4 @@
-"""Reads of case records: keys are unwrapped and content decrypted only here."""
+"""Reads of case records: content is decrypted only here, under keys opened by cases.keys."""
 
 import json
 from collections.abc import Iterator
@@ -8,12 +8,12 @@ from pathlib import Path
 from django.conf import settings
 from django.db.models import QuerySet
 
+from cases.keys import key_open
 from cases.lib.system_messages import system_message_text
 from cases.models import (
     Attachment,
     AuthorSide,
     Case,
-    CaseKeyWrap,
     CaseKind,
     Category,
     Identity,
@@ -22,8 +22,8 @@ from cases.models import (
     WrapPurpose,
 )
 from cases.notifications import case_supervisors as case_supervisors  # who to tell
-from cases.services import wrap_info
 from core import crypto
+from core.crypto import labels
 from core.models import Organisation, Role, User
 
 
@@ -39,27 +39,12 @@ class MessageView:
     body: str
 
 
-def _unwrap(case: Case, purpose: str, user: User, private: bytes) -> bytes | None:
-    wrap = CaseKeyWrap.objects.filter(case=case, purpose=purpose, user=user).first()
-    if wrap is None:
-        return None
-    try:
-        return crypto.key_unwrap(private, bytes(wrap.wrapped), info=wrap_info(case, purpose))
-    except crypto.CryptoError:
-        return None  # a wrap made to an older key pair, before a password reset
-
-
-def case_key_for_user(*, case: Case, user: User, private: bytes) -> bytes | None:
-    """The case's data key if this person holds a wrap for it that their key opens."""
-    return _unwrap(case, WrapPurpose.CASE, user, private)
-
-
 def case_content(*, case: Case, key: bytes) -> CaseContent:
     uid = str(case.uid)
     return CaseContent(
-        title=crypto.text_decrypt(key, bytes(case.title_ct), case_id=uid, field="case.title"),
+        title=crypto.text_decrypt(key, bytes(case.title_ct), case_id=uid, field=labels.CASE_TITLE),
         body=json.loads(
-            crypto.text_decrypt(key, bytes(case.body_ct), case_id=uid, field="case.body")
+            crypto.text_decrypt(key, bytes(case.body_ct), case_id=uid, field=labels.CASE_BODY)
         ),
     )
 
@@ -71,7 +56,7 @@ def case_messages(*, case: Case, key: bytes, include_internal: bool) -> list[Mes
     views = []
     for m in messages:
         body = crypto.text_decrypt(
-            key, bytes(m.body_ct), case_id=str(case.uid), field=f"message:{m.uid}"
+            key, bytes(m.body_ct), case_id=str(case.uid), field=labels.message_body(m.uid)
         )
         if m.author_side == AuthorSide.SYSTEM:
             body = system_message_text(body)
@@ -80,7 +65,7 @@ def case_messages(*, case: Case, key: bytes, include_internal: bool) -> list[Mes
 
 
 def attachment_meta(*, attachment: Attachment, key: bytes) -> dict[str, str]:
-    field = f"attachment:{attachment.uid}:meta"
+    field = labels.attachment_meta(attachment.uid)
     case_id = str(attachment.case.uid)
     return dict(
         json.loads(
@@ -94,19 +79,22 @@ def attachment_chunks(*, attachment: Attachment, key: bytes) -> Iterator[bytes]:
     path = Path(settings.MEDIA_ROOT) / attachment.storage_name
     with open(path, "rb") as src:
         yield from crypto.stream_decrypt_chunks(
-            key, src, case_id=str(attachment.case.uid), field=f"attachment:{attachment.uid}"
+            key,
+            src,
+            case_id=str(attachment.case.uid),
+            field=labels.attachment_file(attachment.uid),
         )
 
 
 def identity_read(*, case: Case, user: User, private: bytes) -> dict[str, str] | None:
     """The reporter's identity for someone holding an identity wrap (custodians; counselors
     only after a custodian approved a request)."""
-    key = _unwrap(case, WrapPurpose.IDENTITY, user, private)
+    key = key_open(case=case, user=user, private=private, purpose=WrapPurpose.IDENTITY)
     identity = Identity.objects.filter(case=case).first()
     if key is None or identity is None:
         return None
     text = crypto.text_decrypt(
-        key, bytes(identity.body_ct), case_id=str(case.uid), field="identity"
+        key, bytes(identity.body_ct), case_id=str(case.uid), field=labels.IDENTITY
     )
     return dict(json.loads(text))
 

@@ -14,12 +14,12 @@ from django.utils import timezone
 from audit.models import Action
 from audit.services import event_record
 from cases.deadlines import due_dates
+from cases.keys import key_grant
 from cases.models import (
     Attachment,
     AuthorSide,
     Case,
     CaseExclusion,
-    CaseKeyWrap,
     CaseKind,
     Category,
     Channel,
@@ -33,6 +33,7 @@ from cases.models import (
 from cases.notifications import case_supervisors, notification_queue
 from cases.receipts import SealedReceipt, receipt_seal
 from core import crypto
+from core.crypto import labels
 from core.lib.timing import coarse_now
 from core.models import Organisation, Role, User
 
@@ -48,37 +49,6 @@ class NewCase:
     receipt: crypto.Receipt
 
 
-def wrap_info(case: Case, purpose: str) -> bytes:
-    return f"{purpose}:{case.uid}".encode()
-
-
-def _wrap_to(
-    case: Case, purpose: str, key: bytes, staff: Iterable[StaffKey], recovery: RecoveryKey | None
-) -> int:
-    info = wrap_info(case, purpose)
-    wraps = [
-        CaseKeyWrap(
-            case=case,
-            purpose=purpose,
-            user_id=staff_key.user_id,
-            key_generation=staff_key.generation,
-            wrapped=crypto.key_wrap(bytes(staff_key.public), key, info=info),
-        )
-        for staff_key in staff
-    ]
-    if recovery is not None:
-        wraps.append(
-            CaseKeyWrap(
-                case=case,
-                purpose=purpose,
-                recovery_key=recovery,
-                wrapped=crypto.key_wrap(bytes(recovery.public), key, info=info),
-            )
-        )
-    CaseKeyWrap.objects.bulk_create(wraps)
-    return len(wraps)
-
-
 def _staff_keys(organisation: Organisation, role: Role, excluded: Iterable[User]) -> list[StaffKey]:
     return list(
         StaffKey.objects.filter(
@@ -92,12 +62,22 @@ def _staff_keys(organisation: Organisation, role: Role, excluded: Iterable[User]
     )
 
 
+def _with_recovery(
+    staff: list[StaffKey], recovery: RecoveryKey | None
+) -> list[StaffKey | RecoveryKey]:
+    return [*staff, *([recovery] if recovery is not None else [])]
+
+
 @dataclass(frozen=True)
 class CaseReaders:
     """Who a new case's key is wrapped to at an organisation."""
 
     recovery: RecoveryKey | None
     supervisors: list[StaffKey]
+
+    @property
+    def all(self) -> list[StaffKey | RecoveryKey]:
+        return _with_recovery(self.supervisors, self.recovery)
 
     @property
     def anyone(self) -> bool:
@@ -158,14 +138,14 @@ def case_create(
             related_case=related_case,
         )
         uid = str(case.uid)
-        case.title_ct = crypto.text_encrypt(key, title, case_id=uid, field="case.title")
+        case.title_ct = crypto.text_encrypt(key, title, case_id=uid, field=labels.CASE_TITLE)
         case.body_ct = crypto.text_encrypt(
-            key, json.dumps(body, ensure_ascii=False), case_id=uid, field="case.body"
+            key, json.dumps(body, ensure_ascii=False), case_id=uid, field=labels.CASE_BODY
         )
         for name, due in due_dates(case, received=timezone.localdate()).items():
             setattr(case, name, due)
         case.save()
-        _wrap_to(case, WrapPurpose.CASE, key, readers.supervisors, readers.recovery)
+        key_grant(case=case, purpose=WrapPurpose.CASE, key=key, recipients=readers.all)
         CaseExclusion.objects.bulk_create([CaseExclusion(case=case, user=u) for u in excluded])
         if identity is not None:
             identity_add(case=case, identity=identity, excluded=excluded)
@@ -191,14 +171,19 @@ def identity_add(
                 identity_key,
                 json.dumps(identity, ensure_ascii=False),
                 case_id=str(case.uid),
-                field="identity",
+                field=labels.IDENTITY,
             ),
         )
         custodians = _staff_keys(case.organisation, Role.CUSTODIAN, excluded)
         recovery = RecoveryKey.objects.filter(
             organisation=case.organisation, is_active=True
         ).first()
-        _wrap_to(case, WrapPurpose.IDENTITY, identity_key, custodians, recovery)
+        key_grant(
+            case=case,
+            purpose=WrapPurpose.IDENTITY,
+            key=identity_key,
+            recipients=_with_recovery(custodians, recovery),
+        )
         if case.is_anonymous:
             Case.objects.filter(pk=case.pk).update(is_anonymous=False)
             case.is_anonymous = False
@@ -225,7 +210,7 @@ def message_add(
     if side == AuthorSide.REPORTER:
         message.created = coarse_now()
     message.body_ct = crypto.text_encrypt(
-        key, body, case_id=str(case.uid), field=f"message:{message.uid}"
+        key, body, case_id=str(case.uid), field=labels.message_body(message.uid)
     )
     with transaction.atomic():
         message.save()
@@ -272,16 +257,17 @@ def attachment_add(
     path = Path(settings.MEDIA_ROOT) / storage_name
     path.parent.mkdir(parents=True, exist_ok=True)
     attachment = Attachment(case=case, message=message, storage_name=storage_name)
-    field = f"attachment:{attachment.uid}"
     try:
         with open(path, "xb") as dst:
-            size = crypto.stream_encrypt(key, src, dst, case_id=str(case.uid), field=field)
+            size = crypto.stream_encrypt(
+                key, src, dst, case_id=str(case.uid), field=labels.attachment_file(attachment.uid)
+            )
         attachment.size = size
         attachment.meta_ct = crypto.text_encrypt(
             key,
             json.dumps({"name": name, "type": content_type}, ensure_ascii=False),
             case_id=str(case.uid),
-            field=f"{field}:meta",
+            field=labels.attachment_meta(attachment.uid),
         )
         attachment.save()
     except BaseException:

@@ -12,6 +12,7 @@ from audit.models import Action
 from audit.services import event_record
 from cases.models import StaffKey
 from core import crypto
+from core.crypto import labels
 from core.models import User
 
 
@@ -21,16 +22,12 @@ class UnlockedKey:
     replaced: bool  # a new pair was made: the old one's password is gone
 
 
-def _aad(user: User) -> bytes:
-    return f"staff-key:{user.pk}".encode()
-
-
 def _sealed(user: User, private: bytes, password: str) -> dict[str, object]:
     params = crypto.argon2_params()
     salt = crypto.salt_new()
     wrapping = crypto.argon2id(password.encode(), salt, params)
     return {
-        "sealed_private": crypto.seal(wrapping, private, aad=_aad(user)),
+        "sealed_private": crypto.seal(wrapping, private, aad=labels.staff_key_seal(user.pk)),
         "salt": salt,
         "kdf": dataclasses.asdict(params),
     }
@@ -39,7 +36,9 @@ def _sealed(user: User, private: bytes, password: str) -> dict[str, object]:
 def _open(staff_key: StaffKey, password: str) -> bytes:
     params = crypto.Argon2Params(**staff_key.kdf)
     wrapping = crypto.argon2id(password.encode(), bytes(staff_key.salt), params)
-    return crypto.unseal(wrapping, bytes(staff_key.sealed_private), aad=_aad(staff_key.user))
+    return crypto.unseal(
+        wrapping, bytes(staff_key.sealed_private), aad=labels.staff_key_seal(staff_key.user_id)
+    )
 
 
 def staff_key_unlock(*, user: User, password: str) -> UnlockedKey:

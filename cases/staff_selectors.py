@@ -7,19 +7,18 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from audit.models import Event
+from cases.keys import key_held, key_open, reason_key_open
 from cases.models import (
     Case,
     CaseExclusion,
-    CaseKeyWrap,
     ConflictDeclaration,
     FaqEntry,
     FaqStatus,
     IdentityRequest,
-    IdentityRequestWrap,
     WrapPurpose,
 )
-from cases.selectors import case_key_for_user
 from core import crypto
+from core.crypto import labels
 from core.models import Role, User
 
 # ---- the case workspace ----------------------------------------------------------------------
@@ -47,7 +46,7 @@ def case_key_readable(*, case: Case, user: User, private: bytes) -> bytes | None
     report's earlier case), so a page never names a case its reader could not open."""
     if case.purged_at is not None:
         return None
-    return case_key_for_user(case=case, user=user, private=private)
+    return key_open(case=case, user=user, private=private)
 
 
 def conflict_declared(*, case: Case, user: User) -> bool:
@@ -84,24 +83,22 @@ def identity_requests_for_custodian(user: User) -> list[IdentityRequest]:
 
 def identity_request_reason(*, request: IdentityRequest, user: User, private: bytes) -> str | None:
     """The request's reason, for a custodian or the requester whose key opens it."""
-    wrap = IdentityRequestWrap.objects.filter(request=request, user=user).first()
-    if wrap is None:
+    key = reason_key_open(request=request, user=user, private=private)
+    if key is None:
         return None
-    info = f"identity-request:{request.uid}".encode()
     try:
-        key = crypto.key_unwrap(private, bytes(wrap.wrapped), info=info)
         return crypto.text_decrypt(
             key,
             bytes(request.reason_ct),
             case_id=str(request.case.uid),
-            field=f"identity-request:{request.uid}",
+            field=labels.identity_request_reason(request.uid),
         )
     except crypto.CryptoError:
         return None
 
 
 def identity_readable(*, case: Case, user: User) -> bool:
-    return CaseKeyWrap.objects.filter(case=case, user=user, purpose=WrapPurpose.IDENTITY).exists()
+    return key_held(case=case, user=user, purpose=WrapPurpose.IDENTITY)
 
 
 # ---- the ethics FAQ --------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from cases.transitions import (
     transition_named,
 )
 from core import crypto
+from core.crypto import labels
 from core.keyring import keyring
 from core.lib.timing import coarse_now
 from core.models import Role, User
@@ -98,7 +99,7 @@ def transitions_open_to(case: Case, actor: User | str) -> list[str]:
 def subject_pseudonym(name: str) -> str:
     key = keyring().current_hmac
     normalised = " ".join(name.casefold().split())
-    return f"{key.kid}:{crypto.mac(key.secret, ('subject:' + normalised).encode())}"
+    return f"{key.kid}:{crypto.mac(key.secret, labels.subject_mac(normalised))}"
 
 
 def case_transition(

@@ -13,25 +13,27 @@ import fcntl
 import json
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from core import crypto
 
 
 @dataclass(frozen=True)
 class SigningKey:
+    """An Ed25519 key that signs audit checkpoints (audit.lib.checkpoints)."""
+
     kid: str
-    private: Ed25519PrivateKey
+    private: bytes = field(repr=False)  # raw 32 bytes
 
     @property
     def public_hex(self) -> str:
-        return public_key_hex(self.private.public_key())
+        return crypto.signing_public_key(self.private).hex()
 
 
 @dataclass(frozen=True)
@@ -73,18 +75,12 @@ class Keyring:
         return next((k for k in self.totp if k.kid == kid), None)
 
 
-def public_key_hex(key: Ed25519PublicKey) -> str:
-    return key.public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
-
-
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
 def new_signing_entry() -> dict[str, str]:
-    raw = secrets.token_bytes(32)
-    Ed25519PrivateKey.from_private_bytes(raw)  # proves the bytes form a key
-    return {"kid": f"sig-{secrets.token_hex(4)}", "ed25519": _b64(raw)}
+    return {"kid": f"sig-{secrets.token_hex(4)}", "ed25519": _b64(crypto.signing_key_new())}
 
 
 def new_hmac_entry() -> dict[str, str]:
@@ -114,9 +110,7 @@ def write_keyfile(path: Path, data: dict[str, Any]) -> None:
 def parse_keyring(data: dict[str, Any]) -> Keyring:
     try:
         signing = tuple(
-            SigningKey(
-                e["kid"], Ed25519PrivateKey.from_private_bytes(base64.b64decode(e["ed25519"]))
-            )
+            SigningKey(e["kid"], crypto.signing_key_check(base64.b64decode(e["ed25519"])))
             for e in data["signing"]
         )
         hmac = tuple(HmacKey(e["kid"], base64.b64decode(e["key"])) for e in data["hmac"])

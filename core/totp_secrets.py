@@ -9,10 +9,10 @@ The data migration that moved the plaintext devices imports this module too, so 
 functions take plain values, not model instances.
 """
 
-import json
 import secrets
 
 from core import crypto
+from core.crypto import labels
 from core.keyring import keyring
 
 SECRET_BYTES = 20  # what django-otp's TOTPDevice generates (random_hex(20))
@@ -22,10 +22,6 @@ class TotpSecretUnavailable(Exception):
     """The sealed secret does not open: its key is retired, or the value was tampered with."""
 
 
-def _aad(kid: str, user_id: int) -> bytes:
-    return json.dumps(["counselors/totp-secret/v1", kid, user_id]).encode()
-
-
 def totp_secret_new() -> bytes:
     return secrets.token_bytes(SECRET_BYTES)
 
@@ -33,7 +29,7 @@ def totp_secret_new() -> bytes:
 def totp_secret_seal(secret: bytes, *, user_id: int) -> tuple[str, bytes]:
     """The current key's id and the secret sealed under it."""
     key = keyring().current_totp
-    return key.kid, crypto.seal(key.secret, secret, aad=_aad(key.kid, user_id))
+    return key.kid, crypto.seal(key.secret, secret, aad=labels.totp_secret_seal(key.kid, user_id))
 
 
 def totp_secret_open(kid: str, sealed: bytes, *, user_id: int) -> bytes:
@@ -41,7 +37,7 @@ def totp_secret_open(kid: str, sealed: bytes, *, user_id: int) -> bytes:
     if key is None:
         raise TotpSecretUnavailable(f"no totp key {kid!r} in the key file")
     try:
-        return crypto.unseal(key.secret, sealed, aad=_aad(kid, user_id))
+        return crypto.unseal(key.secret, sealed, aad=labels.totp_secret_seal(kid, user_id))
     except crypto.CryptoError as exc:
         raise TotpSecretUnavailable(f"the secret sealed under {kid!r} does not open") from exc
 

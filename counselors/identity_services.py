@@ -7,19 +7,18 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action
 from audit.services import event_record
+from cases.keys import key_grant, key_held, key_open, reason_key_grant
 from cases.models import (
     Case,
     CaseExclusion,
-    CaseKeyWrap,
     Identity,
     IdentityRequest,
-    IdentityRequestWrap,
     RequestStatus,
     StaffKey,
     WrapPurpose,
 )
-from cases.services import wrap_info
 from core import crypto
+from core.crypto import labels
 from core.models import Role, User
 
 
@@ -27,16 +26,12 @@ class IdentityRefused(Exception):
     """Not allowed; the message says why, for the page."""
 
 
-def _reason_info(request: IdentityRequest) -> bytes:
-    return f"identity-request:{request.uid}".encode()
-
-
 def _handles(case: Case, user: User) -> bool:
     return (
         user.is_active
         and user.organisation_id == case.organisation_id
         and user.role in (Role.COUNSELOR, Role.SUPERVISOR)
-        and CaseKeyWrap.objects.filter(case=case, user=user, purpose=WrapPurpose.CASE).exists()
+        and key_held(case=case, user=user, purpose=WrapPurpose.CASE)
     )
 
 
@@ -47,7 +42,7 @@ def identity_request_create(*, case: Case, requester: User, reason: str) -> Iden
         raise IdentityRefused(_("The reporter has not disclosed who they are."))
     if not _handles(case, requester):
         raise IdentityRefused(_("Only staff who can read the case can ask."))
-    if CaseKeyWrap.objects.filter(case=case, user=requester, purpose=WrapPurpose.IDENTITY).exists():
+    if key_held(case=case, user=requester, purpose=WrapPurpose.IDENTITY):
         raise IdentityRefused(_("You can already see the reporter's identity."))
     custodian_keys = list(
         StaffKey.objects.filter(
@@ -67,21 +62,10 @@ def identity_request_create(*, case: Case, requester: User, reason: str) -> Iden
             raise IdentityRefused(_("Your earlier request is still waiting for a custodian."))
         request = IdentityRequest(case=case, requester=requester)
         request.reason_ct = crypto.text_encrypt(
-            key, reason, case_id=str(case.uid), field=f"identity-request:{request.uid}"
+            key, reason, case_id=str(case.uid), field=labels.identity_request_reason(request.uid)
         )
         request.save()
-        IdentityRequestWrap.objects.bulk_create(
-            [
-                IdentityRequestWrap(
-                    request=request,
-                    user_id=staff_key.user_id,
-                    wrapped=crypto.key_wrap(
-                        bytes(staff_key.public), key, info=_reason_info(request)
-                    ),
-                )
-                for staff_key in [*custodian_keys, requester_key]
-            ]
-        )
+        reason_key_grant(request=request, key=key, recipients=[*custodian_keys, requester_key])
         event_record(
             action=Action.IDENTITY_REQUESTED,
             actor=requester,
@@ -131,25 +115,12 @@ def identity_request_decide(
 
 
 def _identity_grant(case: Case, custodian: User, private: bytes, requester: User) -> None:
-    info = wrap_info(case, WrapPurpose.IDENTITY)
-    wrap = CaseKeyWrap.objects.filter(
-        case=case, user=custodian, purpose=WrapPurpose.IDENTITY
-    ).first()
-    if wrap is None:
+    if not key_held(case=case, user=custodian, purpose=WrapPurpose.IDENTITY):
         raise IdentityRefused(_("You hold no key to this reporter's identity."))
-    try:
-        key = crypto.key_unwrap(private, bytes(wrap.wrapped), info=info)
-    except crypto.CryptoError:
-        raise IdentityRefused(_("Your key does not open this reporter's identity.")) from None
+    key = key_open(case=case, user=custodian, private=private, purpose=WrapPurpose.IDENTITY)
+    if key is None:
+        raise IdentityRefused(_("Your key does not open this reporter's identity."))
     staff_key = StaffKey.objects.filter(user=requester).first()
     if staff_key is None:
         raise IdentityRefused(_("The requester has no key pair."))
-    CaseKeyWrap.objects.update_or_create(
-        case=case,
-        purpose=WrapPurpose.IDENTITY,
-        user=requester,
-        defaults={
-            "key_generation": staff_key.generation,
-            "wrapped": crypto.key_wrap(bytes(staff_key.public), key, info=info),
-        },
-    )
+    key_grant(case=case, purpose=WrapPurpose.IDENTITY, key=key, recipients=[staff_key])

@@ -9,17 +9,16 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.deadlines import is_overdue, next_deadline, unmet_deadline_before
+from cases.keys import key_open_many
 from cases.models import (
     AuthorSide,
     Case,
     CaseExclusion,
-    CaseKeyWrap,
     CaseRead,
     Message,
-    WrapPurpose,
 )
-from cases.services import wrap_info
 from core import crypto
+from core.crypto import labels
 from core.models import Role, User
 
 PAGE_SIZE = 50
@@ -140,25 +139,21 @@ def _with_news(cases: QuerySet[Case], user: User) -> QuerySet[Case]:
 
 
 def _titles(cases: list[Case], user: User, private: bytes | None) -> dict[int, str]:
-    if private is None or not cases:
+    if private is None:
         return {}
-    wraps = dict(
-        CaseKeyWrap.objects.filter(
-            case_id__in=[c.pk for c in cases], purpose=WrapPurpose.CASE, user=user
-        ).values_list("case_id", "wrapped")
-    )
+    readable = [case for case in cases if case.purged_at is None]
+    keys = key_open_many(cases=readable, user=user, private=private)
     titles = {}
-    for case in cases:
-        wrapped = wraps.get(case.pk)
-        if wrapped is None or case.purged_at is not None:
-            continue
+    for case in readable:
+        key = keys.get(case.pk)
+        if key is None:
+            continue  # no wrap, or one to an older key pair: shown as unreadable
         try:
-            key = crypto.key_unwrap(private, bytes(wrapped), info=wrap_info(case, "case"))
             titles[case.pk] = crypto.text_decrypt(
-                key, bytes(case.title_ct), case_id=str(case.uid), field="case.title"
+                key, bytes(case.title_ct), case_id=str(case.uid), field=labels.CASE_TITLE
             )
         except crypto.CryptoError:
-            continue  # a wrap to an older key pair: shown as unreadable
+            continue
     return titles
 
 

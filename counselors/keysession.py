@@ -9,12 +9,15 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from core.crypto import labels
 from core.lib.split_session import SplitSecret
 
 COOKIE_NAME = "hotline_key"
 SESSION_KEY = "hotline_sealed_private"
 
-STAFF_KEY = SplitSecret(cookie_name=COOKIE_NAME, session_key=SESSION_KEY, aad_label="session-key")
+STAFF_KEY = SplitSecret(
+    cookie_name=COOKIE_NAME, session_key=SESSION_KEY, aad_label=labels.SPLIT_STAFF_KEY
+)
 
 
 def private_key_hold(request: HttpRequest, private: bytes) -> None:

@@ -17,18 +17,25 @@ from django.http import HttpRequest, HttpResponse
 
 from cases.models import Case
 from core import crypto
+from core.crypto import labels
 from core.lib.split_session import SplitSecret
 
 CASE_KEY = SplitSecret(
-    cookie_name="hotline_case", session_key="hotline_sealed_case", aad_label="reporter-case"
+    cookie_name="hotline_case",
+    session_key="hotline_sealed_case",
+    aad_label=labels.SPLIT_REPORTER_CASE,
 )
 RECEIPT_ONCE = SplitSecret(
-    cookie_name="hotline_receipt", session_key="hotline_sealed_receipt", aad_label="receipt-once"
+    cookie_name="hotline_receipt",
+    session_key="hotline_sealed_receipt",
+    aad_label=labels.SPLIT_RECEIPT_ONCE,
 )
 # A reply typed past the idle limit, carried through the receipt form and held (sealed, like
 # the case key) only across the redirect back to the case page.
 REPLY_DRAFT = SplitSecret(
-    cookie_name="hotline_draft", session_key="hotline_sealed_draft", aad_label="reply-draft"
+    cookie_name="hotline_draft",
+    session_key="hotline_sealed_draft",
+    aad_label=labels.SPLIT_REPLY_DRAFT,
 )
 SEEN_KEY = "hotline_case_seen"
 IDLE_DEFAULT = 15 * 60

@@ -32,6 +32,7 @@ from cases.routing import report_route
 from cases.services import NewCase, attachment_add, case_create, identity_add, message_add
 from cases.workflow import case_transition, transitions_open_to
 from core import crypto
+from core.crypto import labels
 from core.models import Organisation, User
 
 
@@ -190,7 +191,7 @@ def rating_give(*, case: Case, key: bytes, score: int, comment: str) -> Rating |
             case=locked,
             score=score,
             comment_ct=crypto.text_encrypt(
-                key, comment, case_id=str(locked.uid), field="rating.comment"
+                key, comment, case_id=str(locked.uid), field=labels.RATING_COMMENT
             ),
         )
         event_record(

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from core import crypto
+from core.crypto import labels
 from core.keyring import keyring
 
 
@@ -40,7 +41,7 @@ def intake_allowed(organisation_code: str) -> bool:
 def _lookup_key(lookup: str) -> str:
     return (
         "receipt-failures:"
-        + crypto.mac(keyring().current_hmac.secret, f"receipt-throttle:{lookup}".encode())[:32]
+        + crypto.mac(keyring().current_hmac.secret, labels.receipt_throttle_mac(lookup))[:32]
     )
 
 

@@ -4,6 +4,10 @@ This module needs only `cryptography`, so an auditor can check an exported check
 their own machine, away from the hotline's server:
 
     python -m audit.lib.checkpoints checkpoint.json PUBLIC_KEY_HEX
+
+That is why it uses Ed25519 itself instead of going through core.crypto, which needs Django:
+it is the one module besides core.crypto.primitives that pyproject.toml's import-linter
+contract lets import `cryptography` (docs/architecture.md §3).
 """
 
 import json
@@ -28,11 +32,11 @@ def signed_payload(*, seq: int, head: str, created: datetime, key_id: str) -> by
     return json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
 
 
-def checkpoint_sign(
-    *, seq: int, head: str, created: datetime, key_id: str, key: Ed25519PrivateKey
-) -> str:
+def checkpoint_sign(*, seq: int, head: str, created: datetime, key_id: str, key: bytes) -> str:
+    """The hex Ed25519 signature of the checkpoint under `key`, a raw private key
+    (core.keyring's SigningKey.private)."""
     payload = signed_payload(seq=seq, head=head, created=created, key_id=key_id)
-    return key.sign(payload).hex()
+    return Ed25519PrivateKey.from_private_bytes(key).sign(payload).hex()
 
 
 def checkpoint_dict(

@@ -15,13 +15,14 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from core import crypto
+from core.crypto import labels
 
 
 @dataclass(frozen=True)
 class SplitSecret:
     cookie_name: str
     session_key: str
-    aad_label: str  # names the purpose in the seal's associated data, e.g. "session-key"
+    aad_label: str  # names the purpose in the seal's associated data: a labels.SPLIT_* name
 
     @property
     def _pending_attr(self) -> str:
@@ -29,7 +30,7 @@ class SplitSecret:
         return f"_split_cookie_{self.cookie_name}"
 
     def _aad(self, binding: str) -> bytes:
-        return f"{self.aad_label}:{binding}".encode()
+        return labels.split_secret_seal(self.aad_label, binding)
 
     def hold(self, request: HttpRequest, secret: bytes, *, binding: str = "") -> None:
         """Seal `secret` into the session; the cookie set by `apply` carries the other half."""

@@ -35,11 +35,9 @@ class TestCheckpoint:
         assert not checkpoint_verify(data, keyring().current_signing.public_hex)
 
     def test_it_rejects_another_key(self, checkpoint):
-        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+        from core import crypto
 
-        from core.keyring import public_key_hex
-
-        other = public_key_hex(Ed25519PrivateKey.generate().public_key())
+        other = crypto.signing_public_key(crypto.signing_key_new()).hex()
         assert not checkpoint_verify(checkpoint.as_dict(), other)
 
     def test_it_verifies_offline_without_django(self, checkpoint, tmp_path):

@@ -1,8 +1,9 @@
 import pytest
 
 from audit.models import Action, Event
+from cases.keys import key_open
 from cases.models import Case, CaseKeyWrap, WrapPurpose
-from cases.selectors import case_content, case_key_for_user, identity_read
+from cases.selectors import case_content, identity_read
 from cases.services import CaseUnreadable
 from core.models import Role
 from tests.cases.factories import new_report, organisation_with_kit, staff_with_key
@@ -17,11 +18,11 @@ class TestCaseCreate:
         elsewhere, elsewhere_key = staff_with_key(Role.SUPERVISOR, OrganisationFactory())
         case = new_report(organisation, title="ชื่อเรื่อง").case
 
-        key = case_key_for_user(case=case, user=supervisor, private=supervisor_key)
+        key = key_open(case=case, user=supervisor, private=supervisor_key)
         assert key is not None
         assert case_content(case=case, key=key).title == "ชื่อเรื่อง"
-        assert case_key_for_user(case=case, user=counselor, private=counselor_key) is None
-        assert case_key_for_user(case=case, user=elsewhere, private=elsewhere_key) is None
+        assert key_open(case=case, user=counselor, private=counselor_key) is None
+        assert key_open(case=case, user=elsewhere, private=elsewhere_key) is None
 
     def test_a_counselor_with_another_counselors_wrap_gets_nothing(self, db):
         organisation, _ = organisation_with_kit()
@@ -31,7 +32,7 @@ class TestCaseCreate:
         # Copy the supervisor's wrap onto the counselor: it is sealed to the wrong key.
         wrap = CaseKeyWrap.objects.get(case=case, user=supervisor)
         CaseKeyWrap.objects.create(case=case, purpose="case", user=counselor, wrapped=wrap.wrapped)
-        assert case_key_for_user(case=case, user=counselor, private=counselor_key) is None
+        assert key_open(case=case, user=counselor, private=counselor_key) is None
 
     def test_it_is_wrapped_to_the_recovery_key_and_never_to_excluded_people(self, db):
         organisation, _ = organisation_with_kit()
@@ -69,4 +70,4 @@ class TestCaseCreate:
             case=case, purpose=WrapPurpose.IDENTITY, user=supervisor
         ).exists()
         # The custodian holds the identity key, not the case key.
-        assert case_key_for_user(case=case, user=custodian, private=custodian_key) is None
+        assert key_open(case=case, user=custodian, private=custodian_key) is None

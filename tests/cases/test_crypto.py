@@ -18,7 +18,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from core import crypto
-from core.crypto import Argon2Params, CryptoError, Receipt
+from core.crypto import Argon2Params, CryptoError, Receipt, primitives, receipts
 
 FAST = Argon2Params(memory_kib=64, iterations=1, lanes=1)
 THAI = "ผู้ร้องเรียนแจ้งว่านายกเทศมนตรีรับสินบน 50,000 บาท ในโครงการจัดซื้อจัดจ้าง"
@@ -590,7 +590,7 @@ def test_argon2id_concurrency_is_bounded(settings, monkeypatch, limit):
                 active -= 1
             return bytes(32)
 
-    monkeypatch.setattr(crypto, "Argon2id", SlowKdf)
+    monkeypatch.setattr(primitives, "Argon2id", SlowKdf)
     threads = [
         threading.Thread(target=crypto.argon2id, args=(b"pw", bytes(16), FAST)) for _ in range(8)
     ]
@@ -629,7 +629,7 @@ def test_constant_time_equal():
 
 
 def test_damm_table_catches_every_single_error_and_adjacent_transposition():
-    table = crypto._DAMM
+    table = receipts._DAMM
     # A Latin square: every single substitution changes the running value.
     for row in table:
         assert sorted(row) == list(range(10))
@@ -642,8 +642,8 @@ def test_damm_table_catches_every_single_error_and_adjacent_transposition():
             for y in range(10):
                 if x != y:
                     assert table[table[c][x]][y] != table[table[c][y]][x]
-    assert crypto._damm("572") == 4  # the worked example in Damm's description
-    assert crypto._damm("5724") == 0
+    assert receipts._damm("572") == 4  # the worked example in Damm's description
+    assert receipts._damm("5724") == 0
 
 
 def test_receipt_shape():

@@ -5,8 +5,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from audit.models import Action, Event
+from cases.keys import key_open
 from cases.models import CaseKeyWrap, RecoveryKey
-from cases.selectors import case_key_for_user, identity_read
+from cases.selectors import identity_read
 from cases.staff_keys import staff_key_unlock
 from core.models import Role
 from tests.cases.factories import KIT_PASSPHRASE, new_report, staff_with_key
@@ -58,7 +59,7 @@ class TestRecoveryGrant:
         cases = [new_report(organisation).case for _ in range(3)]
         newcomer, private = staff_with_key(Role.SUPERVISOR, organisation)
         call_command("recovery_grant", org="M1", user=newcomer.username, kit=path)
-        assert all(case_key_for_user(case=c, user=newcomer, private=private) for c in cases)
+        assert all(key_open(case=c, user=newcomer, private=private) for c in cases)
         event = Event.objects.get(action=Action.RECOVERY_GRANTED)
         assert event.details["granted"] == 3
 
@@ -75,8 +76,8 @@ class TestRecoveryGrant:
         counselor.save()
         private = staff_key_unlock(user=counselor, password="reset by an administrator 1").private
         call_command("recovery_grant", org="M1", user=counselor.username, kit=path)
-        assert case_key_for_user(case=theirs, user=counselor, private=private) is not None
-        assert case_key_for_user(case=other, user=counselor, private=private) is None
+        assert key_open(case=theirs, user=counselor, private=private) is not None
+        assert key_open(case=other, user=counselor, private=private) is None
 
     def test_a_custodian_gets_identities(self, kit_file):
         organisation, path = kit_file
@@ -120,4 +121,4 @@ def test_a_grant_never_gives_a_case_that_names_the_person(kit_file):
     named, private = staff_with_key(Role.SUPERVISOR, organisation)
     case = new_report(organisation, excluded=[named]).case
     call_command("recovery_grant", org="M1", user=named.username, kit=path)
-    assert case_key_for_user(case=case, user=named, private=private) is None
+    assert key_open(case=case, user=named, private=private) is None

@@ -7,8 +7,9 @@ from django.test import Client
 from django.utils import timezone
 
 from audit.models import Action, Event
+from cases.keys import key_open
 from cases.models import StaffKey
-from cases.selectors import case_content, case_key_for_user
+from cases.selectors import case_content
 from core import crypto
 from core.models import Role
 from counselors.keysession import COOKIE_NAME, SESSION_KEY
@@ -86,7 +87,7 @@ def test_a_password_change_keeps_access(make_staff):
 
     unlocked = staff_key_unlock(user=user, password=new_password)
     assert not unlocked.replaced
-    key = case_key_for_user(case=case, user=user, private=unlocked.private)
+    key = key_open(case=case, user=user, private=unlocked.private)
     assert key is not None and case_content(case=case, key=key).title == "เดิม"
 
 
@@ -102,11 +103,11 @@ def test_a_reset_password_loses_access_until_a_recovery_grant(db):
     user.save()
     unlocked = staff_key_unlock(user=user, password="set by an administrator 2569")
     assert unlocked.replaced
-    assert case_key_for_user(case=case, user=user, private=unlocked.private) is None
+    assert key_open(case=case, user=user, private=unlocked.private) is None
     assert Event.objects.filter(action=Action.STAFF_KEY_REPLACED, actor=user).exists()
     recovery_grant(organisation=organisation, user=user, kit=kit, passphrase=KIT_PASSPHRASE)
-    assert case_key_for_user(case=case, user=user, private=unlocked.private) is not None
-    assert case_key_for_user(case=case, user=user, private=old_private) is None
+    assert key_open(case=case, user=user, private=unlocked.private) is not None
+    assert key_open(case=case, user=user, private=old_private) is None
 
 
 def test_a_stolen_session_cookie_without_the_key_cookie_reads_nothing(make_staff):

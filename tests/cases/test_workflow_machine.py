@@ -7,8 +7,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from audit.models import Action, Event
 from cases.housekeeping import case_purge
+from cases.keys import key_open
 from cases.models import Case, CaseKeyWrap, Finding, Message, State
-from cases.selectors import case_key_for_user
 from cases.workflow import TransitionRefused, case_transition, transition_rules, transitions_open_to
 from core.models import Role
 from tests.cases.factories import new_report, organisation_with_kit, staff_with_key
@@ -118,9 +118,7 @@ class Workflow(RuleBasedStateMachine):
         assert bytes(case.title_ct) == b""
         assert not CaseKeyWrap.objects.filter(case=case).exists()
         assert not Message.objects.filter(case=case).exists()
-        assert (
-            case_key_for_user(case=case, user=self.people["supervisor"], private=b"\0" * 32) is None
-        )
+        assert key_open(case=case, user=self.people["supervisor"], private=b"\0" * 32) is None
 
 
 @pytest.mark.django_db

@@ -4,8 +4,9 @@ import pytest
 
 from audit.models import Action, Event
 from cases.assignment import AssignmentRefused, case_assign, case_decline
+from cases.keys import key_open
 from cases.models import Case, CaseExclusion, CaseKeyWrap, Message, Visibility
-from cases.selectors import case_key_for_user, case_messages
+from cases.selectors import case_messages
 from cases.workflow import case_transition
 from tests.cases.factories import new_report
 from tests.conftest import signed_in_client
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def holds_key(team, case, user) -> bool:
-    return case_key_for_user(case=case, user=user, private=team.key(user)) is not None
+    return key_open(case=case, user=user, private=team.key(user)) is not None
 
 
 def test_assigning_wraps_the_case_key_to_the_counselor(team, report):
@@ -22,7 +23,7 @@ def test_assigning_wraps_the_case_key_to_the_counselor(team, report):
     team.assign(report.case)
     case = Case.objects.get(pk=report.case.pk)
     assert case.assignee == team.counselor
-    assert case_key_for_user(case=case, user=team.counselor, private=team.key(team.counselor)) == (
+    assert key_open(case=case, user=team.counselor, private=team.key(team.counselor)) == (
         report.key
     )
     event = Event.objects.get(action=Action.CASE_ASSIGNED)

@@ -3,9 +3,10 @@
 import pytest
 
 from audit.models import Action, Event
+from cases.keys import key_open
 from cases.models import Case, CaseExclusion, CaseKeyWrap, CaseKind, Channel, Identity
 from cases.receipts import receipt_open
-from cases.selectors import case_content, case_key_for_user
+from cases.selectors import case_content
 from cases.staff_keys import staff_key_endorse, staff_key_unlock
 from core.models import Role
 from counselors.case_services import WorkspaceRefused, case_file_for_caller
@@ -51,7 +52,7 @@ def test_a_counselor_files_a_report_by_phone_and_reads_the_receipt_once(team):
     created = Event.objects.get(action=Action.CASE_CREATED)
     assert created.actor == team.counselor
     # The supervisor, as for any new case, holds the key.
-    key = case_key_for_user(case=case, user=team.supervisor, private=team.key(team.supervisor))
+    key = key_open(case=case, user=team.supervisor, private=team.key(team.supervisor))
     content = case_content(case=case, key=key)
     assert content.title == "เจ้าหน้าที่เรียกรับเงินค่าใบอนุญาต"
     assert content.body["who"] == "เจ้าหน้าที่กองช่าง"
@@ -94,7 +95,7 @@ def test_a_report_naming_a_counselor_is_kept_from_them_and_goes_up(team, make_st
     assert not CaseKeyWrap.objects.filter(case=case, user__organisation=team.organisation)
     assert "went to" in response.content.decode()
     assert case.pk not in {c.pk for c in inbox_queryset(team.other_counselor, InboxFilters())}
-    key = case_key_for_user(case=case, user=parent_supervisor, private=parent_key)
+    key = key_open(case=case, user=parent_supervisor, private=parent_key)
     body = case_content(case=case, key=key).body
     assert body["named_staff"] == "Other Counsel"
     assert body["about_organisation"].endswith(f"({team.organisation.code})")

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from core import crypto
+from core.crypto import receipts
 from hotline.portal import CASE_KEY
 from tests.hotline.intake import file_and_keep_receipt, open_case, report_data
 
@@ -20,7 +20,7 @@ def receipt(tree) -> str:
 def wrong_secret(receipt: str) -> str:
     """Same lookup part, another secret part, with a valid check digit."""
     body = receipt[:7] + ("1" if receipt[7] != "1" else "2") + receipt[8:23]
-    return body + str(crypto._damm(body))
+    return body + str(receipts._damm(body))
 
 
 def test_a_right_receipt_opens_the_case(receipt):

@@ -1,8 +1,9 @@
 from django.test import Client
 
+from cases.keys import key_open
 from cases.models import Attachment, Case, CaseKeyWrap, Identity
 from cases.receipts import receipt_open
-from cases.selectors import case_content, case_key_for_user
+from cases.selectors import case_content
 from tests.hotline.intake import file_and_keep_receipt, report_data, upload
 
 
@@ -67,7 +68,7 @@ def test_a_report_naming_a_counselor_goes_to_the_parent_without_them(tree):
     holders = set(CaseKeyWrap.objects.filter(case=case).values_list("user", flat=True))
     assert tree.counselor.pk not in holders and tree.supervisor.pk not in holders
     assert tree.district_supervisor.pk in holders
-    key = case_key_for_user(case=case, user=tree.district_supervisor, private=tree.district_key)
+    key = key_open(case=case, user=tree.district_supervisor, private=tree.district_key)
     body = case_content(case=case, key=key).body
     assert body["about_organisation"].endswith(f"({tree.municipality.code})")
     assert "สมหญิง ใจดี" in body["named_staff"]
@@ -95,7 +96,7 @@ def test_contact_details_are_stored_apart_as_identity(tree):
     case = Case.objects.get()
     assert not case.is_anonymous
     assert Identity.objects.filter(case=case).exists()
-    key = case_key_for_user(case=case, user=tree.supervisor, private=tree.supervisor_key)
+    key = key_open(case=case, user=tree.supervisor, private=tree.supervisor_key)
     content = case_content(case=case, key=key)
     assert "นายสมชาย" not in str(content) and "081" not in str(content)
 
