@@ -313,10 +313,10 @@ class InvolvedStaffMixin(forms.Form):
 
     @property
     def names_the_powerful(self) -> bool:
-        return bool(self.cleaned_data.get("executive_involved") or self.excluded())
+        return bool(self.cleaned_data.get(EXECUTIVE_INVOLVED.name) or self.excluded())
 
     def excluded(self) -> list[User]:
-        return list(self.cleaned_data.get("named_staff") or [])
+        return list(self.cleaned_data.get(NAMED_STAFF.name) or [])
 
 
 _ROWS = {FieldKind.TEXT: 6, FieldKind.SHORT_TEXT: 3}
