@@ -3,6 +3,7 @@
 
 from collections.abc import Sequence
 
+from cases.report_fields import ABOUT_ORGANISATION, EXECUTIVE_INVOLVED, NAMED_STAFF, YES
 from cases.services import case_readers
 from core.models import Organisation, User
 
@@ -42,10 +43,10 @@ def report_route(
     nothing is stored and the reporter is told), rather than back to the people it names."""
     body = dict(body)
     if executive_involved:
-        body["executive_involved"] = "yes"
+        body[EXECUTIVE_INVOLVED.name] = YES
     if excluded:
-        body["named_staff"] = ", ".join(u.get_full_name() or u.username for u in excluded)
+        body[NAMED_STAFF.name] = ", ".join(u.get_full_name() or u.username for u in excluded)
     if (executive_involved or excluded) and organisation.parent is not None:
-        body["about_organisation"] = f"{organisation.name_th} ({organisation.code})"
+        body[ABOUT_ORGANISATION.name] = f"{organisation.name_th} ({organisation.code})"
         return powerful_report_target(organisation) or organisation.parent, body
     return organisation, body

@@ -7,8 +7,21 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.lib.titles import title_from
-from cases.models import Case, CaseKind, Category, Channel, State
-from cases.report_fields import InvolvedStaffMixin, StaffField
+from cases.models import (
+    Case,
+    CaseKind,
+    Category,
+    Channel,
+    State,
+)
+from cases.report_fields import (
+    Intake,
+    InvolvedStaffMixin,
+    StaffField,
+    asks,
+    body_from,
+    input_names,
+)
 from cases.selectors import nameable_staff
 from cases.transitions import Entry, Outcome, outcome_choices, transition_named
 from core.models import Organisation, User
@@ -244,7 +257,11 @@ class IdentityRequestForm(_OwnIds):
     )
 
 
+@asks(Intake.STAFF, CaseKind.QUESTION, CaseKind.REPORT)
 class IntakeForm(InvolvedStaffMixin):
+    """The body's fields are declared in cases/report_fields.py; the caller's own words about
+    who they are stay out of the body, as on the public forms."""
+
     kind = forms.ChoiceField(label=_("Kind"), choices=CaseKind.choices, widget=forms.RadioSelect)
     channel = forms.ChoiceField(
         label=_("How did the caller reach you?"),
@@ -254,36 +271,6 @@ class IntakeForm(InvolvedStaffMixin):
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.filter(is_active=True)
     )
-    text = forms.CharField(
-        label=_("The question, or what happened"),
-        help_text=_("In the caller's words, as exactly as you can."),
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 8}),
-    )
-    when_where = forms.CharField(
-        label=_("When and where (reports)"),
-        required=False,
-        max_length=REASON_MAX,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    who = forms.CharField(
-        label=_("Who was involved (reports)"),
-        required=False,
-        max_length=REASON_MAX,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    executive_involved = forms.BooleanField(
-        label=_("The caller says the head of this organisation is involved (reports)"),
-        help_text=_("The report then goes to the parent organisation."),
-        required=False,
-    )
-    named_staff = StaffField(
-        label=_("The caller says these counselors of the organisation are involved (reports)"),
-        help_text=_("They will never be offered the report; it goes to the parent organisation."),
-        queryset=User.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
     identity_name = forms.CharField(
         label=_("Caller's name, if they want to give it"), required=False, max_length=200
     )
@@ -292,6 +279,15 @@ class IntakeForm(InvolvedStaffMixin):
         required=False,
         max_length=200,
     )
+
+    field_order = [
+        "kind",
+        "channel",
+        "category",
+        *input_names(Intake.STAFF, CaseKind.QUESTION, CaseKind.REPORT),
+        "identity_name",
+        "identity_contact",
+    ]
 
     def __init__(self, *args: Any, organisation: Organisation | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -308,11 +304,9 @@ class IntakeForm(InvolvedStaffMixin):
         return data
 
     def body(self) -> dict[str, str]:
-        data = self.cleaned_data
-        if data["kind"] == CaseKind.QUESTION:
-            return {"question": data["text"]}
-        body = {"what": data["text"], "when_where": data["when_where"], "who": data["who"]}
-        return {k: v for k, v in body.items() if v}
+        return body_from(
+            self.cleaned_data, intake=Intake.STAFF, kind=CaseKind(self.cleaned_data["kind"])
+        )
 
     def title(self) -> str:
         return title_from(self.cleaned_data["text"])

@@ -21,20 +21,21 @@ from cases.files import (
 )
 from cases.models import CaseKind
 from cases.report_fields import (
-    HOW_KNOWN,
-    ONGOING,
+    SHORT_MAX,
+    TEXT_MAX,
     CategoryField,
+    Intake,
     InvolvedStaffMixin,
     StaffField,
+    asks,
+    body_from,
+    input_names,
 )
-from cases.report_fields import body_rows as body_rows  # the portal's, declared in cases
 from cases.selectors import categories_of, nameable_staff
 from cases.uploads import UploadRefusal, max_bytes, max_count, max_pixels
 from core import crypto
-from core.models import Organisation, User
+from core.models import Organisation
 
-TEXT_MAX = 20_000
-SHORT_MAX = 5_000
 NAME_MAX = 120
 
 
@@ -223,72 +224,35 @@ def _text(label: Any, *, required: bool = True, max_length: int = TEXT_MAX, **kw
     )
 
 
+# The fields of the body each form asks are declared in cases/report_fields.py.
+
+
+@asks(Intake.PUBLIC, CaseKind.QUESTION)
 class QuestionForm(HoneypotMixin, IdentityFieldsMixin, forms.Form):
     category = _category_field(CaseKind.QUESTION, _("Topic"))
-    question = _text(_("Your question"))
 
-    field_order = ["category", "question", *IdentityFieldsMixin.IDENTITY_FIELDS, "website"]
+    field_order = [
+        "category",
+        *input_names(Intake.PUBLIC, CaseKind.QUESTION),
+        *IdentityFieldsMixin.IDENTITY_FIELDS,
+        "website",
+    ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(CategoryField, self.fields["category"]).queryset = categories_of(CaseKind.QUESTION)
 
     def body(self) -> dict[str, str]:
-        return {"question": self.cleaned_data["question"]}
+        return body_from(self.cleaned_data, intake=Intake.PUBLIC, kind=CaseKind.QUESTION)
 
 
-class ReportFieldsMixin(forms.Form):
-    what = _text(
-        _("What happened?"),
-        help_text=_("Describe what was done, as exactly as you can. Do not write your own name."),
-    )
-    when_where = _text(
-        _("When and where did it happen?"), required=False, max_length=SHORT_MAX, rows=3
-    )
-    who = _text(
-        _("Who was involved?"),
-        required=False,
-        max_length=SHORT_MAX,
-        rows=3,
-        help_text=_("Names, positions, or how to recognise them."),
-    )
-    ongoing = forms.ChoiceField(
-        label=_("Is it still going on?"), choices=ONGOING, widget=forms.RadioSelect, required=False
-    )
-
-    def report_body(self) -> dict[str, str]:
-        data = self.cleaned_data
-        fields = ("what", "when_where", "who", "how_known", "ongoing")
-        return {f: data[f] for f in fields if data.get(f)}
-
-
-class ReportForm(
-    HoneypotMixin, IdentityFieldsMixin, AttachmentsMixin, InvolvedStaffMixin, ReportFieldsMixin
-):
+@asks(Intake.PUBLIC, CaseKind.REPORT)
+class ReportForm(HoneypotMixin, IdentityFieldsMixin, AttachmentsMixin, InvolvedStaffMixin):
     category = _category_field(CaseKind.REPORT, _("What kind of wrongdoing?"))
-    how_known = forms.ChoiceField(
-        label=_("How do you know?"), choices=HOW_KNOWN, widget=forms.RadioSelect, required=False
-    )
-    executive_involved = forms.BooleanField(
-        label=_("The head of this organisation (the mayor or chief executive) is involved"),
-        required=False,
-    )
-    named_staff = StaffField(
-        label=_("These ethics counselors of the organisation are involved"),
-        queryset=User.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
 
     field_order = [
         "category",
-        "what",
-        "when_where",
-        "who",
-        "how_known",
-        "ongoing",
-        "executive_involved",
-        "named_staff",
+        *input_names(Intake.PUBLIC, CaseKind.REPORT),
         "attachments",
         *IdentityFieldsMixin.IDENTITY_FIELDS,
         "website",
@@ -301,18 +265,15 @@ class ReportForm(
         cast(StaffField, self.fields["named_staff"]).queryset = nameable_staff(organisation)
 
     def body(self) -> dict[str, str]:
-        return self.report_body()
+        return body_from(self.cleaned_data, intake=Intake.PUBLIC, kind=CaseKind.REPORT)
 
 
-class RetaliationForm(HoneypotMixin, AttachmentsMixin, ReportFieldsMixin):
-    field_order = ["what", "when_where", "who", "ongoing", "attachments", "website"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["what"].label = _("What has been done to you because you reported?")
+@asks(Intake.RETALIATION, CaseKind.REPORT)
+class RetaliationForm(HoneypotMixin, AttachmentsMixin):
+    field_order = [*input_names(Intake.RETALIATION, CaseKind.REPORT), "attachments", "website"]
 
     def body(self) -> dict[str, str]:
-        return self.report_body()
+        return body_from(self.cleaned_data, intake=Intake.RETALIATION, kind=CaseKind.REPORT)
 
 
 class ReceiptForm(forms.Form):

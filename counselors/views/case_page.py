@@ -10,7 +10,7 @@ from django.shortcuts import render
 from cases.assignment import assignable_counselors
 from cases.deadlines import next_deadline
 from cases.models import Case, CaseKind, Identity, State
-from cases.report_fields import STAFF_LABELS, body_rows
+from cases.report_fields import staff_rows
 from cases.selectors import attachment_meta, case_content, case_messages
 from cases.staff_selectors import (
     case_for_staff,
@@ -91,7 +91,7 @@ def case_page(
     context: dict[str, Any] = {
         "case": case,
         "content": content,
-        "body_rows": body_rows(content.body, STAFF_LABELS),
+        "body_rows": staff_rows(content.body),
         "thread": case_messages(case=case, key=key, include_internal=True),
         "attachments": [
             (a, attachment_meta(attachment=a, key=key)) for a in case.attachments.order_by("pk")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from cases.models import CaseKind, Category, Rating
 from cases.receipts import receipt_open
+from cases.report_fields import reporter_rows
 from cases.selectors import categories_of
 from cases.services import CaseUnreadable
 from cases.uploads import bounded_uploads, max_bytes, max_count, upload_refusals
@@ -24,7 +25,6 @@ from hotline.forms import (
     ReceiptForm,
     ReplyForm,
     RetaliationForm,
-    body_rows,
 )
 from hotline.selectors import reporter_case, reporter_status
 from hotline.services import (
@@ -126,7 +126,7 @@ def _case_page(request: HttpRequest, **forms: Any) -> HttpResponse:
     view = reporter_case(case=opened.case, key=opened.key)
     context = {
         "view": view,
-        "rows": body_rows(view.body),
+        "rows": reporter_rows(view.body),
         "reply_form": forms.get("reply_form") or ReplyForm(),
         "draft_restored": forms.get("draft_restored", False),
         "identity_form": forms.get("identity_form") or IdentityForm(),
