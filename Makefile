@@ -53,11 +53,13 @@ test: system-packages $(VENV)/.test-installed $(MO)
 fuzz: system-packages $(VENV)/.test-installed $(MO)
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -m hypothesis $(PYTEST_ARGS)
 
+# makemigrations --check: every schema change ships a migration (docs/upgrading.md).
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 	$(BIN)/lint-imports
+	$(PY) manage.py makemigrations --check --dry-run
 
 format: $(VENV)/.test-installed
 	$(BIN)/ruff check --fix .
