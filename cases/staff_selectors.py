@@ -9,35 +9,28 @@ from django.db.models import Q, QuerySet
 from audit.models import Event
 from cases.models import (
     Case,
-    CaseExclusion,
-    CaseKeyWrap,
-    ConflictDeclaration,
     FaqEntry,
     FaqStatus,
     IdentityRequest,
     IdentityRequestWrap,
-    WrapPurpose,
 )
+from cases.policy import cases_in_reach, may_decide_identity_requests, may_handle_cases
 from cases.selectors import case_key_for_user
 from core import crypto
-from core.models import Role, User
+from core.models import User
 
 # ---- the case workspace ----------------------------------------------------------------------
 
 
 def case_for_staff(user: User, case_id: int) -> Case | None:
-    """The case if it is in this person's reach at all: a counselor or supervisor of its
-    organisation whom the report does not name. Whether they may read it is the key's say."""
-    if user.role not in (Role.COUNSELOR, Role.SUPERVISOR) or user.organisation_id is None:
-        return None
-    case = (
-        Case.objects.select_related("organisation", "category", "assignee")
-        .filter(pk=case_id, organisation_id=user.organisation_id)
+    """The case if it is in this person's reach at all (cases.policy.cases_in_reach).
+    Whether they may read it is the key's say."""
+    return (
+        cases_in_reach(user)
+        .select_related("organisation", "category", "assignee")
+        .filter(pk=case_id)
         .first()
     )
-    if case is None or CaseExclusion.objects.filter(case=case, user=user).exists():
-        return None
-    return case
 
 
 def case_key_readable(*, case: Case, user: User, private: bytes) -> bytes | None:
@@ -48,10 +41,6 @@ def case_key_readable(*, case: Case, user: User, private: bytes) -> bytes | None
     if case.purged_at is not None:
         return None
     return case_key_for_user(case=case, user=user, private=private)
-
-
-def conflict_declared(*, case: Case, user: User) -> bool:
-    return ConflictDeclaration.objects.filter(case=case, user=user).exists()
 
 
 def case_history(case: Case, limit: int = 200) -> list[Event]:
@@ -73,7 +62,7 @@ def identity_requests_for_case(*, case: Case, user: User) -> list[IdentityReques
 
 def identity_requests_for_custodian(user: User) -> list[IdentityRequest]:
     """Requests a custodian can decide: their organisation's, and wrapped to them."""
-    if user.role != Role.CUSTODIAN or user.organisation_id is None:
+    if not may_decide_identity_requests(user):
         return []
     return list(
         IdentityRequest.objects.filter(case__organisation_id=user.organisation_id, wraps__user=user)
@@ -98,10 +87,6 @@ def identity_request_reason(*, request: IdentityRequest, user: User, private: by
         )
     except crypto.CryptoError:
         return None
-
-
-def identity_readable(*, case: Case, user: User) -> bool:
-    return CaseKeyWrap.objects.filter(case=case, user=user, purpose=WrapPurpose.IDENTITY).exists()
 
 
 # ---- the ethics FAQ --------------------------------------------------------------------------
@@ -138,7 +123,7 @@ def faq_search(query: str) -> QuerySet[FaqEntry]:
 
 
 def faq_drafts_for(user: User) -> QuerySet[FaqEntry]:
-    if user.role not in (Role.SUPERVISOR, Role.COUNSELOR) or user.organisation_id is None:
+    if not may_handle_cases(user):
         return FaqEntry.objects.none()
     return (
         FaqEntry.objects.filter(organisation_id=user.organisation_id)
