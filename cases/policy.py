@@ -13,12 +13,13 @@ One refusal rule, the same on every staff page:
   counselor for the auditor's indicators). The answer depends on no record, so it tells
   nothing about what exists.
 - 404 for a record out of the person's reach: a case of another organisation, one the
-  report names them in, a counselor's case assigned to someone else, a request or an FAQ
+  report names them in, a request or an FAQ
   entry of another organisation, an identity no custodian opened to them, a file not on the
   case. The same answer as for a record that does not exist: nobody learns by trying
   numbers.
-- 403, with the reason, for a record in reach (listed to the person) on which this act is
-  not theirs: a case in their inbox they hold no key to, a case not assigned to them.
+- 403, with the reason, for a record in reach on which this act is not theirs: a case of
+  their organisation they hold no key to (say, one given to another counselor), a case not
+  assigned to them.
 
 Holding a key wrap is the authorisation to read; the private key that opens it is only the
 means (a locked key is a 403 that asks the person to sign in again).
@@ -100,22 +101,28 @@ def may_administer(user: Any) -> bool:
 
 
 def cases_in_reach(user: Any) -> QuerySet[Case]:
-    """The cases this person may know exist (their inbox): a supervisor, their organisation's;
-    a counselor, theirs and the unassigned ones; never a case that names the person;
-    everyone else, none."""
+    """The cases a counselor or supervisor may know exist: their organisation's, never one
+    that names them; everyone else, none. Whether they may read one is the key's say."""
     if not may_handle_cases(user):
         return Case.objects.none()
     cases = Case.objects.filter(organisation_id=user.organisation_id)
-    if user.role == Role.COUNSELOR:
-        cases = cases.filter(Q(assignee=user) | Q(assignee__isnull=True))
     # A person is named in few cases: leaving out that short list is far cheaper than an
     # anti-join on every row counted and paged.
     excluded = list(CaseExclusion.objects.filter(user=user).values_list("case_id", flat=True))
     return cases.exclude(pk__in=excluded) if excluded else cases
 
 
+def cases_listed_to(user: Any) -> QuerySet[Case]:
+    """The inbox: a supervisor, every case in reach; a counselor, theirs and the unassigned
+    ones (a case given to someone else is no longer theirs to follow)."""
+    cases = cases_in_reach(user)
+    if may_hand_back(user):
+        cases = cases.filter(Q(assignee=user) | Q(assignee__isnull=True))
+    return cases
+
+
 def may_see_case(user: Any, case: Case) -> bool:
-    """In reach (listed to them); out of reach is a 404."""
+    """In reach; out of reach is a 404."""
     return cases_in_reach(user).filter(pk=case.pk).exists()
 
 

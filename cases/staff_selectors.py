@@ -62,7 +62,7 @@ def identity_requests_for_case(*, case: Case, user: User) -> list[IdentityReques
 
 def identity_requests_for_custodian(user: User) -> list[IdentityRequest]:
     """Requests a custodian can decide: their organisation's, and wrapped to them."""
-    if not may_decide_identity_requests(user):
+    if not may_decide_identity_requests(user) or user.organisation_id is None:  # (for mypy)
         return []
     return list(
         IdentityRequest.objects.filter(case__organisation_id=user.organisation_id, wraps__user=user)
@@ -123,7 +123,7 @@ def faq_search(query: str) -> QuerySet[FaqEntry]:
 
 
 def faq_drafts_for(user: User) -> QuerySet[FaqEntry]:
-    if not may_handle_cases(user):
+    if not may_handle_cases(user) or user.organisation_id is None:  # (for mypy)
         return FaqEntry.objects.none()
     return (
         FaqEntry.objects.filter(organisation_id=user.organisation_id)

@@ -18,7 +18,7 @@ from cases.models import (
     Message,
     WrapPurpose,
 )
-from cases.policy import cases_in_reach
+from cases.policy import cases_listed_to
 from cases.services import wrap_info
 from core import crypto
 from core.models import User
@@ -92,7 +92,7 @@ def _open_deadline_before(day: date) -> Q:
 
 
 def inbox_queryset(user: User, filters: InboxFilters, today: date | None = None) -> QuerySet[Case]:
-    return _filtered(cases_in_reach(user), user, filters, today or timezone.localdate())
+    return _filtered(cases_listed_to(user), user, filters, today or timezone.localdate())
 
 
 def _filtered(
@@ -217,7 +217,7 @@ def inbox_page(
     today: date | None = None,
 ) -> InboxPage:
     today = today or timezone.localdate()
-    visible = cases_in_reach(user)
+    visible = cases_listed_to(user)
     cases_shown = _filtered(visible, user, filters, today)
     anchor = None
     if cursor is not None:  # any case the person sees, even one the filters now leave out
