@@ -36,6 +36,31 @@ PASSWORD = "bench password for the inbox"
 # ---- inside the worker process ----------------------------------------------------------------
 
 
+def _real_case(org: Any, category: Any, supervisor: Any) -> Any:
+    """One case made the ordinary way, with a thread, for the case page."""
+    from cases.models import AuthorSide, CaseKind, Channel, Visibility
+    from cases.services import case_create, message_add
+
+    real = case_create(
+        kind=CaseKind.REPORT,
+        organisation=org,
+        category=category,
+        channel=Channel.WEB,
+        title="ฮั้วประมูลถนน",
+        body={"what": "ผู้เสนอราคาเป็นญาติกัน " * 20, "who": "นายก"},
+    )
+    for i in range(10):
+        message_add(
+            case=real.case,
+            key=real.key,
+            side=AuthorSide.REPORTER if i % 2 else AuthorSide.COUNSELOR,
+            author=None if i % 2 else supervisor,
+            body=f"ข้อความที่ {i} " * 30,
+            visibility=Visibility.SHARED,
+        )
+    return real
+
+
 def _build(n: int) -> dict[str, Any]:
     import random
     from datetime import timedelta
@@ -43,7 +68,6 @@ def _build(n: int) -> dict[str, Any]:
     from django.utils import timezone
 
     from cases.models import (
-        AuthorSide,
         Case,
         CaseKeyWrap,
         CaseKind,
@@ -51,10 +75,8 @@ def _build(n: int) -> dict[str, Any]:
         Channel,
         StaffKey,
         State,
-        Visibility,
     )
     from cases.recovery import recovery_kit_create
-    from cases.services import case_create, message_add
     from cases.staff_keys import staff_key_endorse, staff_key_unlock
     from core import crypto
     from core.crypto import labels
@@ -84,24 +106,7 @@ def _build(n: int) -> dict[str, Any]:
     sup_pub = bytes(StaffKey.objects.get(user=supervisor).public)
     cou_pub = bytes(StaffKey.objects.get(user=counselor).public)
 
-    # One case made the ordinary way, with a thread, for the case page.
-    real = case_create(
-        kind=CaseKind.REPORT,
-        organisation=org,
-        category=categories[0],
-        channel=Channel.WEB,
-        title="ฮั้วประมูลถนน",
-        body={"what": "ผู้เสนอราคาเป็นญาติกัน " * 20, "who": "นายก"},
-    )
-    for i in range(10):
-        message_add(
-            case=real.case,
-            key=real.key,
-            side=AuthorSide.REPORTER if i % 2 else AuthorSide.COUNSELOR,
-            author=None if i % 2 else supervisor,
-            body=f"ข้อความที่ {i} " * 30,
-            visibility=Visibility.SHARED,
-        )
+    real = _real_case(org, categories[0], supervisor)
 
     key = crypto.case_key_new()
     today = timezone.localdate()

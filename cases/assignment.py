@@ -22,6 +22,7 @@ from cases.models import (
     WrapPurpose,
 )
 from cases.notifications import notification_queue
+from cases.policy import may_assign, may_decline, supervises
 from cases.selectors import case_supervisors
 from cases.services import message_add
 from core.models import Role, User
@@ -46,24 +47,15 @@ def assignable_counselors(case: Case) -> list[User]:
     )
 
 
-def _check_supervisor(case: Case, supervisor: User) -> None:
-    if not (
-        supervisor.is_active
-        and supervisor.role == Role.SUPERVISOR
-        and supervisor.organisation_id == case.organisation_id
-        and not CaseExclusion.objects.filter(case=case, user=supervisor).exists()
-    ):
-        raise AssignmentRefused(_("Only a supervisor of the organisation can assign this case."))
-
-
 def case_assign(*, case_id: int, counselor: User, supervisor: User, private: bytes) -> Case:
     """Give the case to `counselor`, re-wrapping its key with the supervisor's key."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
-        _check_supervisor(case, supervisor)
-        if case.purged_at is not None:
-            raise AssignmentRefused(_("This case was purged."))
-        if case.is_ended:
+        if not supervises(supervisor, case):
+            raise AssignmentRefused(
+                _("Only a supervisor of the organisation can assign this case.")
+            )
+        if not may_assign(supervisor, case):  # it ended (or was purged) meanwhile
             raise AssignmentRefused(_("An ended case cannot be assigned."))
         if counselor.pk not in {u.pk for u in assignable_counselors(case)}:
             raise AssignmentRefused(_("This counselor cannot be given this case."))
@@ -100,7 +92,7 @@ def case_decline(
     internal note. With `conflict`, they are also kept out of the case from now on."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
-        if case.assignee_id != counselor.pk:
+        if not may_decline(counselor, case):
             raise AssignmentRefused(_("This case is not assigned to you."))
         key = key_open(case=case, user=counselor, private=private)
         if key is None:

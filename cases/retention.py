@@ -33,10 +33,11 @@ from cases.models import (
     Visibility,
 )
 from cases.notifications import notification_queue
+from cases.policy import supervises
 from cases.selectors import case_supervisors
 from cases.services import message_add
 from core.lib.days import add_years
-from core.models import Role, User
+from core.models import User
 
 NOTICE_DAYS = 30
 # No policy keeps an ended case less than a year: the cheap first filter of the daily scan.
@@ -155,12 +156,7 @@ def _files_delete(names: list[str]) -> None:
 
 def _held_case(case_id: int, supervisor: User, reason: str) -> Case:
     case = Case.objects.select_for_update().get(pk=case_id)
-    if (
-        supervisor.role != Role.SUPERVISOR
-        or not supervisor.is_active
-        or supervisor.organisation_id != case.organisation_id
-        or case.exclusions.filter(user=supervisor).exists()
-    ):
+    if not supervises(supervisor, case):
         raise HoldRefused(_("Only a supervisor of the organisation can do this."))
     if case.purged_at is not None:
         raise HoldRefused(_("This case was purged."))

@@ -7,36 +7,30 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from audit.models import Event
-from cases.keys import key_held, key_open, reason_key_open
+from cases.keys import key_open, reason_key_open
 from cases.models import (
     Case,
-    CaseExclusion,
-    ConflictDeclaration,
     FaqEntry,
     FaqStatus,
     IdentityRequest,
-    WrapPurpose,
 )
+from cases.policy import cases_in_reach, may_decide_identity_requests, may_handle_cases
 from core import crypto
 from core.crypto import labels
-from core.models import Role, User
+from core.models import User
 
 # ---- the case workspace ----------------------------------------------------------------------
 
 
 def case_for_staff(user: User, case_id: int) -> Case | None:
-    """The case if it is in this person's reach at all: a counselor or supervisor of its
-    organisation whom the report does not name. Whether they may read it is the key's say."""
-    if user.role not in (Role.COUNSELOR, Role.SUPERVISOR) or user.organisation_id is None:
-        return None
-    case = (
-        Case.objects.select_related("organisation", "category", "assignee")
-        .filter(pk=case_id, organisation_id=user.organisation_id)
+    """The case if it is in this person's reach at all (cases.policy.cases_in_reach).
+    Whether they may read it is the key's say."""
+    return (
+        cases_in_reach(user)
+        .select_related("organisation", "category", "assignee")
+        .filter(pk=case_id)
         .first()
     )
-    if case is None or CaseExclusion.objects.filter(case=case, user=user).exists():
-        return None
-    return case
 
 
 def case_key_readable(*, case: Case, user: User, private: bytes) -> bytes | None:
@@ -47,10 +41,6 @@ def case_key_readable(*, case: Case, user: User, private: bytes) -> bytes | None
     if case.purged_at is not None:
         return None
     return key_open(case=case, user=user, private=private)
-
-
-def conflict_declared(*, case: Case, user: User) -> bool:
-    return ConflictDeclaration.objects.filter(case=case, user=user).exists()
 
 
 def case_history(case: Case, limit: int = 200) -> list[Event]:
@@ -72,7 +62,7 @@ def identity_requests_for_case(*, case: Case, user: User) -> list[IdentityReques
 
 def identity_requests_for_custodian(user: User) -> list[IdentityRequest]:
     """Requests a custodian can decide: their organisation's, and wrapped to them."""
-    if user.role != Role.CUSTODIAN or user.organisation_id is None:
+    if not may_decide_identity_requests(user) or user.organisation_id is None:  # (for mypy)
         return []
     return list(
         IdentityRequest.objects.filter(case__organisation_id=user.organisation_id, wraps__user=user)
@@ -95,10 +85,6 @@ def identity_request_reason(*, request: IdentityRequest, user: User, private: by
         )
     except crypto.CryptoError:
         return None
-
-
-def identity_readable(*, case: Case, user: User) -> bool:
-    return key_held(case=case, user=user, purpose=WrapPurpose.IDENTITY)
 
 
 # ---- the ethics FAQ --------------------------------------------------------------------------
@@ -135,7 +121,7 @@ def faq_search(query: str) -> QuerySet[FaqEntry]:
 
 
 def faq_drafts_for(user: User) -> QuerySet[FaqEntry]:
-    if user.role not in (Role.SUPERVISOR, Role.COUNSELOR) or user.organisation_id is None:
+    if not may_handle_cases(user) or user.organisation_id is None:  # (for mypy)
         return FaqEntry.objects.none()
     return (
         FaqEntry.objects.filter(organisation_id=user.organisation_id)

@@ -20,10 +20,11 @@ from cases.models import (
     Message,
     Visibility,
 )
+from cases.policy import may_file_intake
 from cases.receipts import receipt_seal
 from cases.routing import report_route
 from cases.services import NewCase, case_create, message_add
-from core.models import Role, User
+from core.models import User
 
 
 class ReplyKind:
@@ -137,7 +138,7 @@ def case_file_for_caller(
     """A question or report a counselor takes down by telephone, in person or from a letter,
     for their own organisation, routed away from the people it names as a web report is. The
     caller gets the receipt read out once."""
-    if user.role not in (Role.COUNSELOR, Role.SUPERVISOR) or user.organisation is None:
+    if not may_file_intake(user) or user.organisation is None:
         raise WorkspaceRefused(_("Only counselors and supervisors can file a case for a caller."))
     if (executive_involved or excluded) and kind != CaseKind.REPORT:
         raise WorkspaceRefused(_("Only a report can name people who are involved."))

@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action
 from audit.services import event_record
-from cases.models import AuthorSide, Case, CaseKind, FaqEntry, FaqStatus, State
+from cases.models import AuthorSide, Case, FaqEntry, FaqStatus
+from cases.policy import may_draft_faq, may_handle_cases, may_publish_faq
 from cases.selectors import case_content, case_messages
-from core.models import Role, User
+from core.models import User
 
 # A run this long shared with what the reporter wrote counts as copying.
 COPY_RUN = 30
@@ -55,10 +56,10 @@ def faq_draft_create(
     question_en: str = "",
     answer_en: str = "",
 ) -> FaqEntry:
-    if case.kind != CaseKind.QUESTION or case.state not in (State.ANSWERED, State.CLOSED):
-        raise FaqRefused(_("Only an answered question can become an FAQ entry."))
-    if user.role not in (Role.COUNSELOR, Role.SUPERVISOR):
+    if not may_handle_cases(user):
         raise FaqRefused(_("Only counselors and supervisors write FAQ entries."))
+    if not may_draft_faq(user, case):
+        raise FaqRefused(_("Only an answered question can become an FAQ entry."))
     pairs = [(question_th, answer_th), (question_en, answer_en)]
     if not any(q.strip() and a.strip() for q, a in pairs):
         raise FaqRefused(_("Write a question and its answer in Thai, in English, or in both."))
@@ -93,11 +94,7 @@ def faq_draft_create(
 
 def _entry_for_supervisor(entry_id: int, supervisor: User) -> FaqEntry:
     entry = FaqEntry.objects.select_for_update().get(pk=entry_id)
-    if not (
-        supervisor.role == Role.SUPERVISOR
-        and supervisor.is_active
-        and supervisor.organisation_id == entry.organisation_id
-    ):
+    if not may_publish_faq(supervisor, entry):
         raise FaqRefused(_("Only a supervisor of the organisation can publish or withdraw."))
     return entry
 

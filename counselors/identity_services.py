@@ -17,6 +17,12 @@ from cases.models import (
     StaffKey,
     WrapPurpose,
 )
+from cases.policy import (
+    may_decide_identity_request,
+    may_read_case,
+    may_read_identity,
+    may_see_identity_request,
+)
 from core import crypto
 from core.crypto import labels
 from core.models import Role, User
@@ -26,23 +32,14 @@ class IdentityRefused(Exception):
     """Not allowed; the message says why, for the page."""
 
 
-def _handles(case: Case, user: User) -> bool:
-    return (
-        user.is_active
-        and user.organisation_id == case.organisation_id
-        and user.role in (Role.COUNSELOR, Role.SUPERVISOR)
-        and key_held(case=case, user=user, purpose=WrapPurpose.CASE)
-    )
-
-
 def identity_request_create(*, case: Case, requester: User, reason: str) -> IdentityRequest:
     """Ask to see the reporter's identity. The reason is encrypted under a key of its own,
     wrapped to each custodian of the organisation and to the requester only."""
     if not Identity.objects.filter(case=case).exists():
         raise IdentityRefused(_("The reporter has not disclosed who they are."))
-    if not _handles(case, requester):
+    if not may_read_case(requester, case):
         raise IdentityRefused(_("Only staff who can read the case can ask."))
-    if key_held(case=case, user=requester, purpose=WrapPurpose.IDENTITY):
+    if may_read_identity(requester, case):
         raise IdentityRefused(_("You can already see the reporter's identity."))
     custodian_keys = list(
         StaffKey.objects.filter(
@@ -87,16 +84,13 @@ def identity_request_decide(
             .get(pk=request_id)
         )
         case = request.case
-        if not (
-            custodian.role == Role.CUSTODIAN
-            and custodian.is_active
-            and custodian.organisation_id == case.organisation_id
-            and custodian.pk != request.requester_id
-        ):
+        if not may_decide_identity_request(custodian, request):
+            if may_see_identity_request(custodian, request) and (
+                request.status != RequestStatus.PENDING
+            ):
+                raise IdentityRefused(_("This request was already decided."))
             raise IdentityRefused(_("Only a custodian of the organisation can decide."))
-        if request.status != RequestStatus.PENDING:
-            raise IdentityRefused(_("This request was already decided."))
-        if approve and not _handles(case, request.requester):
+        if approve and not may_read_case(request.requester, case):
             raise IdentityRefused(_("The requester no longer handles this case."))
         if approve:
             _identity_grant(case, custodian, private, request.requester)

@@ -13,13 +13,13 @@ from cases.keys import key_open_many
 from cases.models import (
     AuthorSide,
     Case,
-    CaseExclusion,
     CaseRead,
     Message,
 )
+from cases.policy import cases_listed_to
 from core import crypto
 from core.crypto import labels
-from core.models import Role, User
+from core.models import User
 
 PAGE_SIZE = 50
 COUNT_LIMIT = 10_000
@@ -79,39 +79,20 @@ class InboxRow:
     new: bool = False  # the reporter wrote since this person last opened the case
 
 
-def cases_visible_to(user: User) -> QuerySet[Case]:
-    """Supervisors: their organisation's cases. Counselors: theirs and the unassigned ones.
-    Never a case that names the person. Everyone else: nothing."""
-    if user.organisation_id is None or not user.is_active:
-        return Case.objects.none()
-    cases = Case.objects.filter(organisation_id=user.organisation_id)
-    if user.role == Role.SUPERVISOR:
-        pass
-    elif user.role == Role.COUNSELOR:
-        cases = cases.filter(Q(assignee=user) | Q(assignee__isnull=True))
-    else:
-        return Case.objects.none()
-    # A person is named in few cases: leaving out that short list is far cheaper than an
-    # anti-join on every row counted and paged.
-    excluded = list(CaseExclusion.objects.filter(user=user).values_list("case_id", flat=True))
-    return cases.exclude(pk__in=excluded) if excluded else cases
-
-
 def inbox_queryset(user: User, filters: InboxFilters, today: date | None = None) -> QuerySet[Case]:
-    return _filtered(cases_visible_to(user), user, filters, today or timezone.localdate())
+    return _filtered(cases_listed_to(user), user, filters, today or timezone.localdate())
 
 
 def _filtered(
     cases: QuerySet[Case], user: User, filters: InboxFilters, today: date
 ) -> QuerySet[Case]:
-    if filters.state:
-        cases = cases.filter(state=filters.state)
-    if filters.kind:
-        cases = cases.filter(kind=filters.kind)
-    if filters.category:
-        cases = cases.filter(category_id=filters.category)
-    if filters.channel:
-        cases = cases.filter(channel=filters.channel)
+    fields = {
+        "state": filters.state,
+        "kind": filters.kind,
+        "category_id": filters.category,
+        "channel": filters.channel,
+    }
+    cases = cases.filter(**{name: value for name, value in fields.items() if value})
     if filters.scope == Scope.MINE:
         cases = cases.filter(assignee=user)
     elif filters.scope == Scope.UNASSIGNED:
@@ -218,7 +199,7 @@ def inbox_page(
     today: date | None = None,
 ) -> InboxPage:
     today = today or timezone.localdate()
-    visible = cases_visible_to(user)
+    visible = cases_listed_to(user)
     cases_shown = _filtered(visible, user, filters, today)
     anchor = None
     if cursor is not None:  # any case the person sees, even one the filters now leave out

@@ -147,71 +147,94 @@ def _check(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[RowEr
             errors.append(RowError(1, column, "the column is missing"))
     if errors:
         return [], errors
-    organisations = {o.code: o for o in Organisation.objects.all().only("pk", "code", "path")}
-    categories = {(c.kind, c.code): c for c in Category.objects.all()}
-    seen: dict[tuple[str, str], int] = {}
-    checked = []
-    for number, raw in enumerate(rows, start=2):
-        row = _Row(number, raw, errors)
-        for column in REQUIRED:
-            if _text(raw.get(column)) == "":
-                row.error(column, "a value is required")
-        ref, code = _text(raw.get("external_ref")), _text(raw.get("org_code"))
-        if len(ref) > 64:
-            row.error("external_ref", "longer than 64 characters")
-        organisation = organisations.get(code)
-        if code and organisation is None:
-            row.error("org_code", f"no organisation with code {code!r}")
-        if (code, ref) in seen and ref:
-            row.error("external_ref", f"already used in row {seen[(code, ref)]}")
-        seen[(code, ref)] = number
-        kind = row.choice("kind", list(CaseKind.values), required=True)
-        category_code = _text(raw.get("category"))
-        category = categories.get((kind, category_code))
-        if kind and category_code and category is None:
-            row.error("category", f"no {kind} category with code {category_code!r}")
-        channel = row.choice("channel", list(Channel.values), required=True)
-        received = row.day("received_date", required=True)
-        acknowledged, closed = row.day("acknowledged_date"), row.day("closed_date")
-        incident = row.day("incident_date")
-        for column, value in (("acknowledged_date", acknowledged), ("closed_date", closed)):
-            if value and received and value < received:
-                row.error(column, "earlier than received_date")
-        if incident and received and incident > received:
-            row.error("incident_date", "later than received_date")
-        finding = row.choice("finding", list(HistoricalFinding.values))
-        retaliation = row.flag("retaliation", False)
-        if retaliation and kind == CaseKind.QUESTION:
-            row.error("retaliation", "only a report can be about retaliation")
-        amount_text = _text(raw.get("amount_recovered")).replace(",", "") or "0"
-        try:
-            amount = Decimal(amount_text)
-            if amount < 0 or amount >= Decimal(10) ** 12:
-                raise InvalidOperation
-        except InvalidOperation:
-            row.error("amount_recovered", f"{amount_text!r} is not an amount in baht")
-            amount = Decimal(0)
-        subject = _text(raw.get("subject_key"))
-        checked.append(
-            {
-                "organisation": organisation,
-                "external_ref": ref,
-                "kind": kind,
-                "category": category,
-                "channel": channel,
-                "received_date": received,
-                "acknowledged_date": acknowledged,
-                "closed_date": closed,
-                "incident_date": incident,
-                "finding": finding,
-                "is_anonymous": row.flag("anonymous", True),
-                "is_retaliation": retaliation,
-                "referred_to": row.choice("referred_to", list(ReferralTarget.values)),
-                "subject_pseudonym": subject_pseudonym(subject) if subject else "",
-                "amount_recovered": amount.quantize(Decimal("0.01")),
-            }
-        )
+    known = _Known(
+        organisations={o.code: o for o in Organisation.objects.all().only("pk", "code", "path")},
+        categories={(c.kind, c.code): c for c in Category.objects.all()},
+    )
+    checked = [_checked_row(_Row(n, raw, errors), known) for n, raw in enumerate(rows, start=2)]
     return checked, errors
+
+
+@dataclass
+class _Known:
+    """What rows are checked against, loaded once, and the references seen so far."""
+
+    organisations: dict[str, Organisation]
+    categories: dict[tuple[str, str], Category]
+    seen: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+def _checked_row(row: _Row, known: _Known) -> dict[str, Any]:
+    raw = row.raw
+    for column in REQUIRED:
+        if _text(raw.get(column)) == "":
+            row.error(column, "a value is required")
+    ref, code = _text(raw.get("external_ref")), _text(raw.get("org_code"))
+    if len(ref) > 64:
+        row.error("external_ref", "longer than 64 characters")
+    organisation = known.organisations.get(code)
+    if code and organisation is None:
+        row.error("org_code", f"no organisation with code {code!r}")
+    if (code, ref) in known.seen and ref:
+        row.error("external_ref", f"already used in row {known.seen[(code, ref)]}")
+    known.seen[(code, ref)] = row.number
+    kind = row.choice("kind", list(CaseKind.values), required=True)
+    category_code = _text(raw.get("category"))
+    category = known.categories.get((kind, category_code))
+    if kind and category_code and category is None:
+        row.error("category", f"no {kind} category with code {category_code!r}")
+    # Checked in the columns' order, so the errors come out in it.
+    channel = row.choice("channel", list(Channel.values), required=True)
+    dates = _dates(row)
+    finding = row.choice("finding", list(HistoricalFinding.values))
+    retaliation = row.flag("retaliation", False)
+    if retaliation and kind == CaseKind.QUESTION:
+        row.error("retaliation", "only a report can be about retaliation")
+    amount = _amount(row)
+    subject = _text(raw.get("subject_key"))
+    return {
+        "organisation": organisation,
+        "external_ref": ref,
+        "kind": kind,
+        "category": category,
+        "channel": channel,
+        **dates,
+        "finding": finding,
+        "is_anonymous": row.flag("anonymous", True),
+        "is_retaliation": retaliation,
+        "referred_to": row.choice("referred_to", list(ReferralTarget.values)),
+        "subject_pseudonym": subject_pseudonym(subject) if subject else "",
+        "amount_recovered": amount,
+    }
+
+
+def _dates(row: _Row) -> dict[str, Any]:
+    received = row.day("received_date", required=True)
+    acknowledged, closed = row.day("acknowledged_date"), row.day("closed_date")
+    incident = row.day("incident_date")
+    for column, value in (("acknowledged_date", acknowledged), ("closed_date", closed)):
+        if value and received and value < received:
+            row.error(column, "earlier than received_date")
+    if incident and received and incident > received:
+        row.error("incident_date", "later than received_date")
+    return {
+        "received_date": received,
+        "acknowledged_date": acknowledged,
+        "closed_date": closed,
+        "incident_date": incident,
+    }
+
+
+def _amount(row: _Row) -> Decimal:
+    amount_text = _text(row.raw.get("amount_recovered")).replace(",", "") or "0"
+    try:
+        amount = Decimal(amount_text)
+        if amount < 0 or amount >= Decimal(10) ** 12:
+            raise InvalidOperation
+    except InvalidOperation:
+        row.error("amount_recovered", f"{amount_text!r} is not an amount in baht")
+        amount = Decimal(0)
+    return amount.quantize(Decimal("0.01"))
 
 
 FIELDS = (

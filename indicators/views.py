@@ -1,16 +1,15 @@
 """The auditor's pages: indicators of their organisation's subtree, exports, the audit log.
 
-Auditors only (docs/architecture.md §1): they see figures and the log, never case content; every
-other role
-gets 403. The staff gate (counselors.middleware) has already asked for password and TOTP.
+Auditors only (docs/architecture.md §1): they see figures and the log, never case content. Who
+may is cases/policy.py's say; every other role gets 403 (a page its role never has, the rule
+in that module's docstring). The staff gate (counselors.middleware) has already asked for
+password and TOTP.
 """
 
 import json
 from collections.abc import Callable, Iterator
-from functools import wraps
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
@@ -23,8 +22,10 @@ from audit.models import Action, Checkpoint
 from audit.selectors import chain_verify
 from audit.services import event_record
 from cases.models import Category
+from cases.policy import may_see_dashboard, may_see_log
 from core.lib.fiscal import FiscalYear, fiscal_year_of
-from core.models import Organisation, Role, User
+from core.lib.gate import page_for
+from core.models import Organisation, User
 from core.selectors import organisations_in_scope
 from indicators.display import blocks, freshness_text, legend
 from indicators.engine import Scope
@@ -48,19 +49,8 @@ FORMATS = {
 }
 
 
-def auditor_required(view: View) -> View:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        user = request.user
-        if not isinstance(user, User) or user.role != Role.AUDITOR or user.organisation is None:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def _auditor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # auditor_required let no one else through
+    assert isinstance(request.user, User)  # page_for let no one else through
     return request.user
 
 
@@ -73,7 +63,7 @@ def _scope(request: HttpRequest) -> tuple[IndicatorForm, Scope | None]:
         return form, None
     data = form.cleaned_data if form.is_bound else {}
     organisation = data.get("org") or user.organisation
-    assert organisation is not None  # auditor_required let no one without one through
+    assert organisation is not None  # page_for let no one without one through
     year = data.get("fy")
     category_id = None
     if data.get("category"):
@@ -98,7 +88,7 @@ def _ancestors(user: User, organisation: Organisation) -> list[Organisation]:
 
 
 @require_GET
-@auditor_required
+@page_for(may_see_dashboard)
 def indicators_view(request: HttpRequest) -> HttpResponse:
     form, scope = _scope(request)
     if scope is None:
@@ -131,7 +121,7 @@ def _sheets(report: Report, scope: Scope, name: str) -> dict[str, list[list[Any]
 
 
 @require_GET
-@auditor_required
+@page_for(may_see_dashboard)
 def indicators_export_view(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404
@@ -177,7 +167,7 @@ def _log_filter(request: HttpRequest) -> tuple[LogFilterForm, LogFilter | None, 
         return form, None, None
     data = form.cleaned_data if form.is_bound else {}
     organisation = data.get("org") or user.organisation
-    assert organisation is not None  # auditor_required let no one without one through
+    assert organisation is not None  # page_for let no one without one through
     log_filter = LogFilter(
         organisation=organisation,
         start=data.get("start"),
@@ -222,20 +212,20 @@ def _log_page(request: HttpRequest, verification: Any = None) -> HttpResponse:
 
 
 @require_GET
-@auditor_required
+@page_for(may_see_log)
 def log_view(request: HttpRequest) -> HttpResponse:
     return _log_page(request)
 
 
 @require_POST
-@auditor_required
+@page_for(may_see_log)
 def log_verify_view(request: HttpRequest) -> HttpResponse:
     """Walk the whole chain against the newest checkpoint: slow on a big log, so on request."""
     return _log_page(request, verification=chain_verify())
 
 
 @require_GET
-@auditor_required
+@page_for(may_see_log)
 def log_export_view(request: HttpRequest) -> StreamingHttpResponse:
     _, log_filter, _before = _log_filter(request)
     if log_filter is None:  # the page offers no export for a wrong query

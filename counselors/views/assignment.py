@@ -7,13 +7,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.assignment import AssignmentRefused, assignable_counselors, case_assign, case_decline
-from core.models import Role
+from cases.policy import may_decline, may_hand_back, may_supervise
+from core.lib.gate import page_for
 from counselors.views.case_page import case_page
-from counselors.views.common import case_open, no_access, roles_only
+from counselors.views.common import case_open, no_access
 from counselors.workspace_forms import AssignForm, DeclineForm
 
 
-@roles_only(Role.SUPERVISOR)
+@page_for(may_supervise)
 @require_POST
 def case_assign_view(request: HttpRequest, case_id: int) -> HttpResponse:
     opened = case_open(request, case_id)
@@ -35,14 +36,14 @@ def case_assign_view(request: HttpRequest, case_id: int) -> HttpResponse:
     return redirect("counselors:case", case_id=opened.case.pk)
 
 
-@roles_only(Role.COUNSELOR)
+@page_for(may_hand_back)
 @require_POST
 def case_decline_view(request: HttpRequest, case_id: int) -> HttpResponse:
     # Declining needs no declaration first: a conflict is the usual reason to decline.
     opened = case_open(request, case_id, declared=False)
     if isinstance(opened, HttpResponse):
         return opened
-    if opened.case.assignee_id != opened.user.pk:
+    if not may_decline(opened.user, opened.case):
         return no_access(request, _("This case is not assigned to you."))
     form = DeclineForm(request.POST)
     if not form.is_valid():

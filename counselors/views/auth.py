@@ -10,7 +10,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.models import Role, User
+from cases.policy import may_administer, may_decide_identity_requests, may_handle_cases
+from core.models import User
 from core.selectors import organisations_in_scope, user_has_totp
 from counselors.forms import LoginForm, TokenForm
 from counselors.services import (
@@ -103,7 +104,9 @@ def home_view(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
     context = {
         "organisations": organisations_in_scope(user)[:200],
-        "is_administrator": user.role == Role.ADMINISTRATOR,
+        "handles_cases": may_handle_cases(user),
+        "decides_identity": may_decide_identity_requests(user),
+        "administers": may_administer(user),
     }
     return render(request, "counselors/home.html", context)
 

@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.models import Attachment
+from cases.policy import may_decline, may_handle_cases, may_read_identity
 from cases.report_fields import IDENTITY_LABELS
 from cases.selectors import attachment_chunks, attachment_meta, identity_read
 from cases.transitions import staff_transition_names
 from cases.workflow import StaleCase, TransitionRefused, case_transition
-from core.models import Role
+from core.lib.gate import page_for
 from counselors.case_services import (
     attachment_download_record,
     conflict_declare,
@@ -22,13 +23,11 @@ from counselors.case_services import (
     reply_add,
 )
 from counselors.views.case_page import case_page
-from counselors.views.common import case_open, roles_only
+from counselors.views.common import case_open
 from counselors.workspace_forms import DeclareForm, DeclineForm, ReplyForm, TransitionForm
 
-HANDLERS = (Role.COUNSELOR, Role.SUPERVISOR)
 
-
-@roles_only(*HANDLERS)
+@page_for(may_handle_cases)
 @require_GET
 def case_view(request: HttpRequest, case_id: int) -> HttpResponse:
     opened = case_open(request, case_id)
@@ -37,7 +36,7 @@ def case_view(request: HttpRequest, case_id: int) -> HttpResponse:
     return case_page(request, opened)
 
 
-@roles_only(*HANDLERS)
+@page_for(may_handle_cases)
 @require_http_methods(["GET", "POST"])
 def case_declare(request: HttpRequest, case_id: int) -> HttpResponse:
     """Before a counselor first reads a case: no conflict of interest, or hand it back."""
@@ -51,12 +50,12 @@ def case_declare(request: HttpRequest, case_id: int) -> HttpResponse:
     context = {
         "case": opened.case,
         "form": form,
-        "decline_form": DeclineForm() if opened.case.assignee_id == opened.user.pk else None,
+        "decline_form": DeclineForm() if may_decline(opened.user, opened.case) else None,
     }
     return render(request, "counselors/declare.html", context)
 
 
-@roles_only(*HANDLERS)
+@page_for(may_handle_cases)
 @require_POST
 def case_reply(request: HttpRequest, case_id: int) -> HttpResponse:
     opened = case_open(request, case_id)
@@ -76,7 +75,7 @@ def case_reply(request: HttpRequest, case_id: int) -> HttpResponse:
     return redirect("counselors:case", case_id=opened.case.pk)
 
 
-@roles_only(*HANDLERS)
+@page_for(may_handle_cases)
 @require_POST
 def case_transition_view(request: HttpRequest, case_id: int) -> HttpResponse:
     opened = case_open(request, case_id)
@@ -124,7 +123,7 @@ def _restamped(form: TransitionForm, version: int) -> TransitionForm:
     return TransitionForm(data, name=form.name)
 
 
-@roles_only(*HANDLERS)
+@page_for(may_handle_cases)
 @require_GET
 def attachment_download(
     request: HttpRequest, case_id: int, attachment_uid: str
@@ -149,12 +148,14 @@ def attachment_download(
     return response
 
 
-@roles_only(*HANDLERS)
+@page_for(may_handle_cases)
 @require_GET
 def identity_view(request: HttpRequest, case_id: int) -> HttpResponse:
     opened = case_open(request, case_id)
     if isinstance(opened, HttpResponse):
         return opened
+    if not may_read_identity(opened.user, opened.case):  # no custodian opened it to them
+        raise Http404
     identity = identity_read(case=opened.case, user=opened.user, private=opened.private)
     if identity is None:
         raise Http404

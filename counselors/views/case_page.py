@@ -9,18 +9,16 @@ from django.shortcuts import render
 
 from cases.assignment import assignable_counselors
 from cases.deadlines import next_deadline
-from cases.models import Case, CaseKind, Identity, State
+from cases.models import Case, Identity, State
+from cases.policy import case_permissions
 from cases.report_fields import staff_rows
 from cases.selectors import attachment_meta, case_content, case_messages
 from cases.staff_selectors import (
     case_for_staff,
     case_history,
     case_key_readable,
-    identity_readable,
     identity_requests_for_case,
 )
-from cases.workflow import transitions_open_to
-from core.models import Role
 from counselors.case_services import case_read_record, case_seen_record
 from counselors.views.common import OpenCase
 from counselors.workspace_forms import (
@@ -68,8 +66,9 @@ def case_page(
     user, case, key = opened.user, opened.case, opened.key
     content = case_content(case=case, key=key)
     version = {"version": case.version}
+    may = case_permissions(user, case)
     transitions: list[TransitionForm] = []
-    for name in transitions_open_to(case, user):
+    for name in may.transitions:
         posted_form = bound.get(f"transition_{name}")
         transitions.append(
             posted_form
@@ -85,8 +84,6 @@ def case_page(
         and isinstance(form, TransitionForm)
         and form.name not in open_names
     ]
-    is_supervisor = user.role == Role.SUPERVISOR
-    is_assignee = case.assignee_id == user.pk
     has_identity = Identity.objects.filter(case=case).exists()
     context: dict[str, Any] = {
         "case": case,
@@ -99,21 +96,19 @@ def case_page(
         "transitions": transitions,
         "reply_form": bound.get("reply") or ReplyForm(),
         "assign_form": (bound.get("assign") or AssignForm(counselors=assignable_counselors(case)))
-        if is_supervisor and not case.is_ended
+        if may.assign
         else None,
-        "decline_form": (bound.get("decline") or DeclineForm()) if is_assignee else None,
-        "hold_form": (bound.get("hold") or LegalHoldForm.for_case(case)) if is_supervisor else None,
+        "decline_form": (bound.get("decline") or DeclineForm()) if may.decline else None,
+        "hold_form": (bound.get("hold") or LegalHoldForm.for_case(case)) if may.hold else None,
         "related_case": _related_case(opened),
         # The reporter wrote after the case ended: whoever may reopen it is offered to.
         "reporter_wrote_after_end": case.is_ended and case.reporter_wrote_after_end,
         "reopen_offered": "reopen" in open_names,
         "has_identity": has_identity,
-        "identity_readable": has_identity and identity_readable(case=case, user=user),
+        "identity_readable": has_identity and may.read_identity,
         "identity_requests": identity_requests_for_case(case=case, user=user),
         "identity_form": (bound.get("identity") or IdentityRequestForm()) if has_identity else None,
-        "faq_form": (bound.get("faq") or FaqDraftForm())
-        if case.kind == CaseKind.QUESTION and case.state in (State.ANSWERED, State.CLOSED)
-        else None,
+        "faq_form": (bound.get("faq") or FaqDraftForm()) if may.draft_faq else None,
         "next_deadline": next_deadline(case),
         "history": [(event, _state_label(event.details)) for event in case_history(case)],
         "error": error,

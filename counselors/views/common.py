@@ -1,42 +1,24 @@
-"""What the workspace views share: who is asking, and opening a case they may read."""
+"""What the workspace views share: who is asking, the gate of each page, and opening a case
+they may read. The refusals follow the one rule in cases/policy.py: 403 for a page the role
+never has, 404 for a record out of reach, 403 with the reason for a record in reach that is
+not theirs to open."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
-from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cases.models import Case
-from cases.staff_selectors import case_for_staff, case_key_readable, conflict_declared
-from core.models import Role, User
+from cases.policy import must_declare
+from cases.staff_selectors import case_for_staff, case_key_readable
+from core.models import User
 from counselors.keysession import private_key_from_request
-
-View = Callable[..., HttpResponseBase]
 
 
 def staff_of(request: HttpRequest) -> User:
     assert isinstance(request.user, User)  # the staff gate lets no one else through
     return request.user
-
-
-def roles_only(*roles: Role) -> Callable[[View], View]:
-    """Everyone else gets a 404: the page does not exist for them."""
-
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            user = request.user
-            if not isinstance(user, User) or user.role not in roles or not user.is_active:
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def no_access(request: HttpRequest, message: str, status: int = 403) -> HttpResponse:
@@ -67,6 +49,6 @@ def case_open(
     key = case_key_readable(case=case, user=user, private=private)
     if key is None:
         return no_access(request, _("You do not hold a key to this case."))
-    if declared and user.role == Role.COUNSELOR and not conflict_declared(case=case, user=user):
+    if declared and must_declare(user, case):
         return redirect("counselors:case_declare", case_id=case.pk)
     return OpenCase(user=user, case=case, key=key, private=private)

@@ -10,15 +10,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.models import FaqEntry
+from cases.policy import may_handle_cases, may_publish_faq, may_see_faq_entry
 from cases.staff_selectors import faq_drafts_for
-from core.models import Role
+from core.lib.gate import page_for
 from counselors.faq_services import FaqRefused, faq_draft_create, faq_publish, faq_withdraw
 from counselors.views.case_page import case_page
-from counselors.views.common import case_open, roles_only, staff_of
+from counselors.views.common import case_open, staff_of
 from counselors.workspace_forms import FaqDraftForm
 
 
-@roles_only(Role.COUNSELOR, Role.SUPERVISOR)
+@page_for(may_handle_cases)
 @require_POST
 def faq_draft_view(request: HttpRequest, case_id: int) -> HttpResponse:
     opened = case_open(request, case_id)
@@ -35,11 +36,11 @@ def faq_draft_view(request: HttpRequest, case_id: int) -> HttpResponse:
     return redirect("counselors:case", case_id=opened.case.pk)
 
 
-@roles_only(Role.COUNSELOR, Role.SUPERVISOR)
+@page_for(may_handle_cases)
 @require_GET
 def faq_drafts_view(request: HttpRequest) -> HttpResponse:
     user = staff_of(request)
-    context = {"entries": faq_drafts_for(user)[:200], "can_publish": user.role == Role.SUPERVISOR}
+    context = {"entries": faq_drafts_for(user)[:200], "can_publish": may_publish_faq(user)}
     return render(request, "counselors/faq_drafts.html", context)
 
 
@@ -47,9 +48,8 @@ def _supervisor_decides(
     request: HttpRequest, entry_id: int, decide: Callable[..., FaqEntry], done: str
 ) -> HttpResponse:
     user = staff_of(request)
-    if user.organisation_id is None:
-        raise Http404
-    if not FaqEntry.objects.filter(pk=entry_id, organisation_id=user.organisation_id).exists():
+    entry = FaqEntry.objects.filter(pk=entry_id).first()
+    if entry is None or not may_see_faq_entry(user, entry):
         raise Http404
     try:
         decide(entry_id=entry_id, supervisor=user)
@@ -60,13 +60,13 @@ def _supervisor_decides(
     return redirect("counselors:faq_drafts")
 
 
-@roles_only(Role.SUPERVISOR)
+@page_for(may_publish_faq)
 @require_POST
 def faq_publish_view(request: HttpRequest, entry_id: int) -> HttpResponse:
     return _supervisor_decides(request, entry_id, faq_publish, _("The entry is published."))
 
 
-@roles_only(Role.SUPERVISOR)
+@page_for(may_publish_faq)
 @require_POST
 def faq_withdraw_view(request: HttpRequest, entry_id: int) -> HttpResponse:
     done = _("The entry is withdrawn: it is not on the public FAQ.")

@@ -7,8 +7,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.models import IdentityRequest
+from cases.policy import (
+    may_decide_identity_request,
+    may_decide_identity_requests,
+    may_handle_cases,
+    may_see_identity_request,
+)
 from cases.staff_selectors import identity_request_reason, identity_requests_for_custodian
-from core.models import Role
+from core.lib.gate import page_for
 from counselors.identity_services import (
     IdentityRefused,
     identity_request_create,
@@ -16,11 +22,11 @@ from counselors.identity_services import (
 )
 from counselors.keysession import private_key_from_request
 from counselors.views.case_page import case_page
-from counselors.views.common import case_open, no_access, roles_only, staff_of
+from counselors.views.common import case_open, no_access, staff_of
 from counselors.workspace_forms import IdentityRequestForm
 
 
-@roles_only(Role.COUNSELOR, Role.SUPERVISOR)
+@page_for(may_handle_cases)
 @require_POST
 def identity_request_view(request: HttpRequest, case_id: int) -> HttpResponse:
     opened = case_open(request, case_id)
@@ -39,7 +45,7 @@ def identity_request_view(request: HttpRequest, case_id: int) -> HttpResponse:
     return redirect("counselors:case", case_id=opened.case.pk)
 
 
-@roles_only(Role.CUSTODIAN)
+@page_for(may_decide_identity_requests)
 @require_GET
 def identity_requests_view(request: HttpRequest) -> HttpResponse:
     """The custodian's list: who asks, about which case number, and why; no case content."""
@@ -48,22 +54,22 @@ def identity_requests_view(request: HttpRequest) -> HttpResponse:
     if private is None:
         return no_access(request, _("Your key is not unlocked. Sign out and sign in again."))
     rows = [
-        (r, identity_request_reason(request=r, user=user, private=private))
+        (
+            r,
+            identity_request_reason(request=r, user=user, private=private),
+            may_decide_identity_request(user, r),
+        )
         for r in identity_requests_for_custodian(user)
     ]
     return render(request, "counselors/identity_requests.html", {"rows": rows})
 
 
-@roles_only(Role.CUSTODIAN)
+@page_for(may_decide_identity_requests)
 @require_POST
 def identity_request_decide_view(request: HttpRequest, request_id: int) -> HttpResponse:
     user = staff_of(request)
-    if user.organisation_id is None:
-        raise Http404
-    identity_request = IdentityRequest.objects.filter(
-        pk=request_id, case__organisation_id=user.organisation_id
-    ).first()
-    if identity_request is None:
+    identity_request = IdentityRequest.objects.select_related("case").filter(pk=request_id).first()
+    if identity_request is None or not may_see_identity_request(user, identity_request):
         raise Http404
     private = private_key_from_request(request)
     if private is None:

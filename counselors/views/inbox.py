@@ -10,20 +10,21 @@ from django.utils.formats import number_format
 from django.views.decorators.http import require_GET
 
 from cases.models import Channel, State
+from cases.policy import may_handle_cases, may_supervise
 from core.lib.dates import local_date
-from core.models import Role
+from core.lib.gate import page_for
 from counselors.case_services import inbox_read_record
 from counselors.inbox import COUNT_LIMIT, Cursor, InboxFilters, inbox_page
 from counselors.keysession import private_key_from_request
-from counselors.views.common import roles_only, staff_of
+from counselors.views.common import staff_of
 from counselors.workspace_forms import InboxFilterForm
 
 
-@roles_only(Role.COUNSELOR, Role.SUPERVISOR)
+@page_for(may_handle_cases)
 @require_GET
 def inbox_view(request: HttpRequest) -> HttpResponse:
     user = staff_of(request)
-    is_supervisor = user.role == Role.SUPERVISOR
+    is_supervisor = may_supervise(user)
     form = InboxFilterForm(request.GET or None, supervisor=is_supervisor)
     filters = InboxFilters()
     if form.is_valid():

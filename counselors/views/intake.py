@@ -4,13 +4,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from core.models import Role
+from cases.policy import may_file_intake
+from core.lib.gate import page_for
 from counselors.case_services import WorkspaceRefused, case_file_for_caller
-from counselors.views.common import roles_only, staff_of
+from counselors.views.common import staff_of
 from counselors.workspace_forms import IntakeForm
 
 
-@roles_only(Role.COUNSELOR, Role.SUPERVISOR)
+@page_for(may_file_intake)
 @require_http_methods(["GET", "POST"])
 def intake_view(request: HttpRequest) -> HttpResponse:
     user = staff_of(request)

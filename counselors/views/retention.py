@@ -6,14 +6,15 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cases.policy import may_supervise
 from cases.retention import HoldRefused, legal_hold_lift, legal_hold_place
-from core.models import Role
+from core.lib.gate import page_for
 from counselors.views.case_page import case_page
-from counselors.views.common import case_open, roles_only
+from counselors.views.common import case_open
 from counselors.workspace_forms import LegalHoldForm
 
 
-@roles_only(Role.SUPERVISOR)
+@page_for(may_supervise)
 @require_POST
 def legal_hold_view(request: HttpRequest, case_id: int) -> HttpResponse:
     opened = case_open(request, case_id)

@@ -1,76 +1,142 @@
-"""Every staff and administration URL against every role, from the URL configuration itself.
+"""Every staff and administration URL against every role, from the URL configuration itself,
+with the expected answer computed from cases/policy.py.
 
-EXPECTED names, for each URL, the method the test uses and the roles that get through; every
-other signed-in role must be refused (403, 404, or sent to sign in) and anonymous visitors sent
-to sign in. A URL added without an entry here fails the test, so nobody can add a page without
-deciding who may open it.
+GUARDS maps each URL name to the method the test uses and the policy questions that guard it:
+the page's predicate of the person alone (refused: 403), then the record's (a record out of
+reach: 404; in reach but not theirs: 403), asked of the fixture's case, file, identity
+request and FAQ entry. That is the refusal rule of cases/policy.py's docstring, so a rule
+changed there changes what this test expects, in one place. The test asserts the exact
+status, so a view that forgets its check (or refuses with the other code) fails it. A URL
+added without an entry here fails too: nobody can add a page without deciding who may open
+it. Anonymous visitors are sent to sign in everywhere but the sign-in page.
 """
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from cases.models import FaqEntry
+from cases import policy
+from cases.models import Attachment, Case, FaqEntry, IdentityRequest
 from cases.services import attachment_add
+from core.models import User
 from counselors.case_services import conflict_declare
 from counselors.identity_services import identity_request_create, identity_request_decide
 from tests.conftest import signed_in_client
+from tests.counselors.team import Team
 
 pytestmark = pytest.mark.django_db
 
 STAFF_NAMESPACES = ("counselors", "audit", "otpadmin", "admin")
-
-EVERYONE = frozenset(
-    {"counselor", "other_counselor", "supervisor", "custodian", "auditor", "administrator"}
-)
-HANDLERS = frozenset({"counselor", "supervisor"})
-COUNSELORS = frozenset({"counselor", "other_counselor", "supervisor"})
-ASSIGNED = frozenset({"counselor"})
-SUPERVISOR = frozenset({"supervisor"})
-CUSTODIAN = frozenset({"custodian"})
-AUDITOR = frozenset({"auditor"})
-ADMINISTRATOR = frozenset({"administrator"})
-NOBODY: frozenset[str] = frozenset()
+ROLES = ("counselor", "other_counselor", "supervisor", "custodian", "auditor", "administrator")
 
 GET, POST = "get", "post"
+ALLOWED, SIGN_IN = "allowed", "sent to sign in"
+Answer = int | str
 
-EXPECTED: dict[str, tuple[str, frozenset[str]]] = {
-    "counselors:home": (GET, EVERYONE),
-    "counselors:login": (GET, EVERYONE),  # anonymous too: see ANONYMOUS_ALLOWED
-    "counselors:verify": (GET, EVERYONE),
-    "counselors:setup": (GET, EVERYONE),
-    "counselors:logout": (POST, EVERYONE),
-    "counselors:password": (GET, EVERYONE),
-    "counselors:backup_codes": (POST, EVERYONE),
-    "counselors:inbox": (GET, COUNSELORS),
-    "counselors:intake": (GET, COUNSELORS),
-    "counselors:case": (GET, HANDLERS),
-    "counselors:case_declare": (GET, HANDLERS),
-    "counselors:case_reply": (POST, HANDLERS),
-    "counselors:case_transition": (POST, HANDLERS),
-    "counselors:case_assign": (POST, SUPERVISOR),
-    "counselors:case_decline": (POST, ASSIGNED),
-    "counselors:legal_hold": (POST, SUPERVISOR),
-    "counselors:attachment": (GET, HANDLERS),
-    "counselors:identity": (GET, ASSIGNED),  # approved by a custodian in the fixture
-    "counselors:identity_request": (POST, HANDLERS),
-    "counselors:faq_draft": (POST, HANDLERS),
-    "counselors:identity_requests": (GET, CUSTODIAN),
-    "counselors:identity_request_decide": (POST, CUSTODIAN),
-    "counselors:faq_drafts": (GET, COUNSELORS),
-    "counselors:faq_publish": (POST, SUPERVISOR),
-    "counselors:faq_withdraw": (POST, SUPERVISOR),
+
+@dataclass(frozen=True)
+class World:
+    """The fixture's records, assigned to `counselor` who declared no conflict; the identity
+    request of `counselor` is approved, the one of `supervisor` pending."""
+
+    team: Team
+    case: Case
+    attachment: Attachment
+    pending: IdentityRequest
+    entry: FaqEntry
+
+
+Check = tuple[Callable[[User, World], bool], int]
+
+
+@dataclass(frozen=True)
+class Guard:
+    page: Callable[[Any], bool]
+    checks: tuple[Check, ...] = ()
+    refusal: Answer = 403  # how the page's own refusal looks (the admin site: sign in)
+
+    def answer(self, user: User, world: World) -> Answer:
+        if not self.page(user):
+            return self.refusal
+        for check, status in self.checks:
+            if not check(user, world):
+                return status
+        return ALLOWED
+
+
+def anyone(user: Any) -> bool:
+    return True
+
+
+# A case's pages: in reach (else 404), then a key to it (else 403).
+IN_REACH: Check = (lambda u, w: policy.may_see_case(u, w.case), 404)
+READS: Check = (lambda u, w: policy.may_read_case(u, w.case), 403)
+ON_CASE = (IN_REACH, READS)
+HANDLER_ON_CASE = Guard(policy.may_handle_cases, ON_CASE)
+SUPERVISOR_ON_CASE = Guard(policy.may_supervise, ON_CASE)
+ADMINISTRATOR = Guard(policy.may_administer, refusal=SIGN_IN)
+
+GUARDS: dict[str, tuple[str, Guard]] = {
+    "counselors:home": (GET, Guard(anyone)),
+    "counselors:login": (GET, Guard(anyone)),  # anonymous too: see ANONYMOUS_ALLOWED
+    "counselors:verify": (GET, Guard(anyone)),
+    "counselors:setup": (GET, Guard(anyone)),
+    "counselors:logout": (POST, Guard(anyone)),
+    "counselors:password": (GET, Guard(anyone)),
+    "counselors:backup_codes": (POST, Guard(anyone)),
+    "counselors:inbox": (GET, Guard(policy.may_handle_cases)),
+    "counselors:intake": (GET, Guard(policy.may_file_intake)),
+    "counselors:case": (GET, HANDLER_ON_CASE),
+    "counselors:case_declare": (GET, HANDLER_ON_CASE),
+    "counselors:case_reply": (POST, HANDLER_ON_CASE),
+    "counselors:case_transition": (POST, HANDLER_ON_CASE),
+    "counselors:case_assign": (POST, SUPERVISOR_ON_CASE),
+    "counselors:case_decline": (
+        POST,
+        Guard(policy.may_hand_back, (*ON_CASE, (lambda u, w: policy.may_decline(u, w.case), 403))),
+    ),
+    "counselors:legal_hold": (POST, SUPERVISOR_ON_CASE),
+    "counselors:attachment": (GET, HANDLER_ON_CASE),
+    "counselors:identity": (
+        GET,
+        Guard(
+            policy.may_handle_cases,
+            (*ON_CASE, (lambda u, w: policy.may_read_identity(u, w.case), 404)),
+        ),
+    ),
+    # Whether this reader may ask, or draft an entry from this case, is the service's say:
+    # refused on the case page itself (409, 400), with the reason.
+    "counselors:identity_request": (POST, HANDLER_ON_CASE),
+    "counselors:faq_draft": (POST, HANDLER_ON_CASE),
+    "counselors:identity_requests": (GET, Guard(policy.may_decide_identity_requests)),
+    "counselors:identity_request_decide": (
+        POST,
+        Guard(
+            policy.may_decide_identity_requests,
+            ((lambda u, w: policy.may_see_identity_request(u, w.pending), 404),),
+        ),
+    ),
+    "counselors:faq_drafts": (GET, Guard(policy.may_handle_cases)),
+    "counselors:faq_publish": (
+        POST,
+        Guard(policy.may_publish_faq, ((lambda u, w: policy.may_see_faq_entry(u, w.entry), 404),)),
+    ),
+    "counselors:faq_withdraw": (
+        POST,
+        Guard(policy.may_publish_faq, ((lambda u, w: policy.may_see_faq_entry(u, w.entry), 404),)),
+    ),
     # The auditor's pages (audit app).
-    "counselors:audit:indicators": (GET, AUDITOR),
-    "counselors:audit:export": (GET, AUDITOR),
-    "counselors:audit:log": (GET, AUDITOR),
-    "counselors:audit:log_verify": (POST, AUDITOR),
-    "counselors:audit:log_export": (GET, AUDITOR),
-    # The administration site: administrators only.
+    "counselors:audit:indicators": (GET, Guard(policy.may_see_dashboard)),
+    "counselors:audit:export": (GET, Guard(policy.may_see_dashboard)),
+    "counselors:audit:log": (GET, Guard(policy.may_see_log)),
+    "counselors:audit:log_verify": (POST, Guard(policy.may_see_log)),
+    "counselors:audit:log_export": (GET, Guard(policy.may_see_log)),
+    # The administration site: administrators only; it sends anyone else to sign in.
     "otpadmin:index": (GET, ADMINISTRATOR),
     "otpadmin:app_list": (GET, ADMINISTRATOR),
     "otpadmin:password_change": (GET, ADMINISTRATOR),
@@ -88,10 +154,12 @@ ADMIN_MODELS = (
 )
 for _model in ADMIN_MODELS:
     for _view in ("changelist", "add", "history", "delete", "change"):
-        EXPECTED[f"otpadmin:{_model}_{_view}"] = (GET, ADMINISTRATOR)
-# Second-factor devices are only ever removed there (a 2FA reset), never added.
-EXPECTED["otpadmin:core_sealedtotpdevice_add"] = (GET, NOBODY)
-EXPECTED["otpadmin:otp_static_staticdevice_add"] = (GET, NOBODY)
+        GUARDS[f"otpadmin:{_model}_{_view}"] = (GET, ADMINISTRATOR)
+# Second-factor devices are only ever removed there (a 2FA reset), never added: the site
+# refuses even an administrator.
+NEVER_ADDED = Guard(policy.may_administer, ((lambda u, w: False, 403),), refusal=SIGN_IN)
+GUARDS["otpadmin:core_sealedtotpdevice_add"] = (GET, NEVER_ADDED)
+GUARDS["otpadmin:otp_static_staticdevice_add"] = (GET, NEVER_ADDED)
 
 # The administration site's own plumbing, which every role reaches the same way (its login
 # and logout hand over to the staff sign-in; the others only redirect, serve scripts or need a
@@ -121,8 +189,8 @@ def staff_url_names() -> Iterator[str]:
 
 def test_every_staff_url_has_an_expected_answer():
     names = set(staff_url_names())
-    assert names - EXPECTED.keys() == set(), "add these URLs to EXPECTED"
-    assert EXPECTED.keys() - names == set(), "these URLs are gone: drop them from EXPECTED"
+    assert names - GUARDS.keys() == set(), "add these URLs to GUARDS"
+    assert GUARDS.keys() - names == set(), "these URLs are gone: drop them from GUARDS"
 
 
 def test_no_content_model_is_administered():
@@ -158,18 +226,22 @@ def world(team, report):
         answer_th="ตอบ",
         drafted_by=team.counselor,
     )
-    kwargs = {
-        "case_id": case.pk,
-        "attachment_uid": attachment.uid,
-        "request_id": pending.pk,
-        "entry_id": entry.pk,
-        "object_id": team.organisation.pk,
-        "id": team.administrator.pk,
+    case = Case.objects.get(pk=case.pk)  # as the views will load it, assignee and all
+    return World(team=team, case=case, attachment=attachment, pending=pending, entry=entry)
+
+
+def sample_of(world: World) -> dict[str, Any]:
+    return {
+        "case_id": world.case.pk,
+        "attachment_uid": world.attachment.uid,
+        "request_id": world.pending.pk,
+        "entry_id": world.entry.pk,
+        "object_id": world.team.organisation.pk,
+        "id": world.team.administrator.pk,
         "app_label": "cases",
         "name": "all",
         "fmt": "csv",
     }
-    return team, kwargs
 
 
 def url_for(name: str, sample: dict[str, Any]) -> str:
@@ -226,13 +298,21 @@ def let_through(response) -> bool:
     return not sent_to_sign_in(response)
 
 
+def matches(response, expected: Answer) -> bool:
+    if expected == ALLOWED:
+        return let_through(response)
+    if expected == SIGN_IN:
+        return sent_to_sign_in(response)
+    return response.status_code == expected
+
+
 def test_anonymous_visitors_are_sent_to_sign_in(world):
     from django.test import Client
 
-    _, sample = world
+    sample = sample_of(world)
     client = Client()
     for name in sorted(staff_url_names()):
-        method, _ = EXPECTED[name]
+        method, _ = GUARDS[name]
         response = getattr(client, method)(url_for(name, sample))
         if name == "counselors:login":
             assert response.status_code == 200
@@ -241,16 +321,50 @@ def test_anonymous_visitors_are_sent_to_sign_in(world):
             assert response.headers["Location"].endswith("/staff/login/"), name
 
 
-@pytest.mark.parametrize("role", sorted(EVERYONE))
+def expected_answers(world: World, role: str) -> dict[str, Answer]:
+    """What cases/policy.py says each URL must answer this role on the fixture's records."""
+    user = getattr(world.team, role)
+    return {name: guard.answer(user, world) for name, (_, guard) in GUARDS.items()}
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_each_role_gets_exactly_its_pages(world, role):
-    team, sample = world
-    client = signed_in_client(getattr(team, role))
+    sample = sample_of(world)
+    expected = expected_answers(world, role)
+    client = signed_in_client(getattr(world.team, role))
     wrong = []
     # Sign-out goes last: it ends the session the other requests need.
     for name in sorted(staff_url_names(), key=lambda n: n == "counselors:logout"):
-        method, allowed = EXPECTED[name]
+        method, _ = GUARDS[name]
         response = getattr(client, method)(url_for(name, sample))
-        ok = let_through(response) if role in allowed else refused(response)
-        if not ok:
-            wrong.append((name, response.status_code, response.headers.get("Location")))
+        if not matches(response, expected[name]):
+            got = (response.status_code, response.headers.get("Location"))
+            wrong.append((name, "expected", expected[name], "got", *got))
     assert wrong == [], "\n".join(map(str, wrong))
+
+
+def test_the_fixture_exercises_every_answer(world):
+    """Each page is opened by someone and refused with each code by someone else, so the
+    matrix above tests the checks rather than a world where every answer is the same."""
+    answers = {role: expected_answers(world, role) for role in ROLES}
+    for name in GUARDS:
+        if GUARDS[name][1] is not NEVER_ADDED:
+            assert any(answers[role][name] == ALLOWED for role in ROLES), name
+    case_page = {answers[role]["counselors:case"] for role in ROLES}
+    assert case_page == {ALLOWED, 403}
+    assert answers["other_counselor"]["counselors:case"] == 403  # in reach, no key
+    assert answers["supervisor"]["counselors:identity"] == 404  # no custodian opened it
+    assert answers["custodian"]["counselors:case"] == 403  # a page the role never has
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_case_that_does_not_exist_answers_as_one_out_of_reach(world, role):
+    """Trying case numbers tells nothing: 403 where the role never has the page, else 404."""
+    user = getattr(world.team, role)
+    client = signed_in_client(user)
+    sample = {**sample_of(world), "case_id": world.case.pk + 1000}
+    for name, (method, guard) in GUARDS.items():
+        if "case_id" not in _params(name):
+            continue
+        response = getattr(client, method)(url_for(name, sample))
+        assert response.status_code == (404 if guard.page(user) else 403), (name, role)

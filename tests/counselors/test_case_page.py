@@ -82,9 +82,10 @@ def test_staff_of_another_organisation_get_404(team, report, make_staff):
 
 
 @pytest.mark.parametrize("who", ["custodian", "auditor", "administrator"])
-def test_other_roles_get_404(team, report, who):
+def test_other_roles_get_403_whether_or_not_the_case_exists(team, report, who):
     client = signed_in_client(getattr(team, who))
-    assert client.get(url(report.case)).status_code == 404
+    assert client.get(url(report.case)).status_code == 403
+    assert client.get(f"/en/staff/cases/{report.case.pk + 1000}/").status_code == 403
 
 
 def test_a_person_the_report_names_never_sees_it(team, make_staff):

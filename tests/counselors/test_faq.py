@@ -78,7 +78,7 @@ def test_drafting_and_publishing_through_the_pages(team, answered):
     entry = FaqEntry.objects.get()
     assert entry.status == FaqStatus.DRAFT
     assert Event.objects.filter(action=Action.FAQ_DRAFTED, actor=team.counselor).exists()
-    assert counselor.post(f"/en/staff/faq/{entry.pk}/publish/").status_code == 404
+    assert counselor.post(f"/en/staff/faq/{entry.pk}/publish/").status_code == 403
 
     supervisor = signed_in_client(team.supervisor)
     assert QUESTION in supervisor.get("/staff/faq/").content.decode()
@@ -167,7 +167,7 @@ def test_only_a_supervisor_of_the_organisation_withdraws(team, answered, make_st
     assert signed_in_client(stranger).post(f"/en/staff/faq/{entry.pk}/withdraw/").status_code == 404
     assert (
         signed_in_client(team.counselor).post(f"/en/staff/faq/{entry.pk}/withdraw/").status_code
-        == 404
+        == 403
     )
     with pytest.raises(FaqRefused):
         faq_withdraw(entry_id=entry.pk, supervisor=stranger)

@@ -57,7 +57,7 @@ def test_a_supervisor_sees_the_whole_organisation(team, cases):
 def test_other_roles_see_no_cases(team, cases, who):
     assert refs(getattr(team, who)) == set()
     client = signed_in_client(getattr(team, who))
-    assert client.get("/en/staff/cases/").status_code == 404
+    assert client.get("/en/staff/cases/").status_code == 403
 
 
 def test_titles_are_decrypted_only_with_a_wrap(team, cases):

@@ -70,7 +70,7 @@ def test_the_category_must_fit_the_kind_and_the_channel_be_offline(team):
 
 @pytest.mark.parametrize("who", ["custodian", "auditor", "administrator"])
 def test_only_counselors_and_supervisors_file(team, who):
-    assert signed_in_client(getattr(team, who)).get("/en/staff/cases/new/").status_code == 404
+    assert signed_in_client(getattr(team, who)).get("/en/staff/cases/new/").status_code == 403
 
 
 def _phone_report(team, **extra):

@@ -47,7 +47,7 @@ def test_counselors_cannot_hold_a_case(team, report):
     client = signed_in_client(team.counselor)
     client.post(url(report.case, "declare/"), {"no_conflict": "on"})
     assert "Put on legal hold" not in client.get(url(report.case)).content.decode()
-    assert client.post(url(report.case, "hold/"), {"reason": "x"}).status_code == 404
+    assert client.post(url(report.case, "hold/"), {"reason": "x"}).status_code == 403
     assert Case.objects.get(pk=report.case.pk).legal_hold_at is None
 
 
