@@ -272,7 +272,7 @@ def sqlite_cases_insert(n: int) -> None:
             "", "nacc" if st == "referred" else "",
             "insufficient" if st == "rejected" else "", 0, st, 0, at(ended_at), False,
         ))  # fmt: skip
-    rows.sort(key=lambda row: row[3])  # cases arrive in time order
+    rows.sort(key=lambda row: str(row[3]))  # cases arrive in time order
     placeholders = ", ".join("%s" for _ in CASE_COLUMNS)
     with connection.cursor() as cursor:
         cursor.executemany(
