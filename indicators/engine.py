@@ -32,10 +32,11 @@ def scope_rows(source: Source, scope: Scope) -> QuerySet:
 
 def violators_count(scope: Scope) -> int:
     """Distinct pseudonyms over every source's substantiated reports (a UNION de-duplicates)."""
+    fy, ref, substantiated = scope.fiscal_year, scope.reference, Fact.SUBSTANTIATED
     found = [
         source.pseudonyms(
-            year_rows(source, scope_rows(source, scope), scope.fiscal_year, scope.reference).filter(
-                when(Fact.SUBSTANTIATED)
+            year_rows(source, scope_rows(source, scope), fy, ref, substantiated).filter(
+                when(substantiated)
             )
         )
         for source in SOURCES

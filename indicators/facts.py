@@ -8,7 +8,7 @@ dates). This module is the only place that knows how: each source maps its own c
 facts below, and a fact a source does not record is false (or empty) there.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -94,8 +94,12 @@ class Fact(StrEnum):
 
 
 def when(*facts: Fact) -> Q:
-    """The rows for which all the boolean `facts` hold."""
-    return Q(**{str(fact): True for fact in facts})
+    """The rows for which all the boolean `facts` hold, tested in the order given (Q(**kw)
+    would sort them): the cheap, selective one first spares the database the others."""
+    condition = Q()
+    for fact in facts:
+        condition &= Q(**{str(fact): True})
+    return condition
 
 
 def _yes(condition: Q) -> ExpressionWrapper:
@@ -145,12 +149,14 @@ class Source:
     def own_facts(self, ref: datetime) -> dict[Fact, Any]:
         raise NotImplementedError
 
-    def facts(self, rows: QuerySet, ref: datetime) -> QuerySet:
-        """`rows` (of this source) annotated with every fact, as seen at `ref`."""
+    def facts(self, rows: QuerySet, ref: datetime, *, only: Iterable[Fact] = ()) -> QuerySet:
+        """`rows` (of this source) annotated with every fact (or `only` those: resolving all
+        of them takes a few milliseconds), as seen at `ref`."""
         nothing = {fact: NOTHING.get(fact, NO) for fact in self.unrecorded}
         facts = _common() | self.own_facts(ref) | nothing
         assert facts.keys() == set(Fact), set(Fact) ^ facts.keys()  # one shape for all sources
-        return rows.alias(**{str(fact): expression for fact, expression in facts.items()})
+        wanted = set(only) or facts.keys()
+        return rows.alias(**{str(fact): facts[fact] for fact in facts if fact in wanted})
 
     def pseudonyms(self, rows: QuerySet) -> QuerySet:
         """The subject pseudonyms of `rows`, as a one-column values_list."""

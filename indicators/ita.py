@@ -10,6 +10,7 @@ from django.db.models import Count, F
 from core.lib.fiscal import BANGKOK, FiscalYear
 from core.models import Organisation
 from indicators.facts import SOURCES, Fact, when
+from indicators.tallies import received_between
 from indicators.tally import month_key
 
 
@@ -44,11 +45,11 @@ def ita_statistics(
     total = completed = 0
     per_month: dict[str, int] = {}
     for source in SOURCES:
-        received = {f"{Fact.RECEIVED}__gte": source.at(fy.start)}
-        received[f"{Fact.RECEIVED}__lt"] = source.at(as_of)
+        facts = (Fact.RECEIVED, Fact.RECEIVED_MONTH, Fact.REPORT, Fact.COMPLETED_BY_REF)
+        rows = source.rows().filter(organisation=organisation)
         complaints = (
-            source.facts(source.rows().filter(organisation=organisation), as_of)
-            .filter(**received)
+            source.facts(rows, as_of, only=facts)
+            .filter(received_between(source, fy.start, as_of))
             .filter(when(Fact.REPORT))
         )
         counts = complaints.aggregate(

@@ -67,12 +67,18 @@ LABEL = "n_"
 GROUPED_TABLES = ("kind", "channel", "category__code", "organisation__type")
 
 
-def year_rows(source: Source, rows: QuerySet, fiscal_year: FiscalYear, ref: datetime) -> QuerySet:
-    """The rows (of `source`) received in the fiscal year, with their facts as seen at `ref`."""
-    at = source.at
-    received = {f"{Fact.RECEIVED}__gte": at(fiscal_year.start)}
-    received[f"{Fact.RECEIVED}__lt"] = at(fiscal_year.end)
-    return source.facts(rows, ref).filter(**received)
+def received_between(source: Source, start: datetime, end: datetime) -> Q:
+    """The rows (of `source`, with their facts) received from `start` and before `end`."""
+    return Q(**{f"{Fact.RECEIVED}__gte": source.at(start), f"{Fact.RECEIVED}__lt": source.at(end)})
+
+
+def year_rows(
+    source: Source, rows: QuerySet, fiscal_year: FiscalYear, ref: datetime, *facts: Fact
+) -> QuerySet:
+    """The rows (of `source`) received in the fiscal year, with their facts (all, or those
+    named) as seen at `ref`."""
+    annotated = source.facts(rows, ref, only={Fact.RECEIVED, *facts} if facts else ())
+    return annotated.filter(received_between(source, fiscal_year.start, fiscal_year.end))
 
 
 def tallies_count(
@@ -80,7 +86,8 @@ def tallies_count(
 ) -> Tallies:
     """Tally the rows of `rows` (of `source`) received in the fiscal year, as seen at `ref`."""
     by = by_organisation
-    year = year_rows(source, rows, fiscal_year, ref)
+    annotated = source.facts(rows, ref)
+    year = annotated.filter(received_between(source, fiscal_year.start, fiscal_year.end))
     tallies = Tallies()
     aggregates: dict[str, Any] = {
         LABEL + key: Count("pk", filter=when(*facts)) for key, facts in COUNTED.items()
@@ -94,7 +101,7 @@ def tallies_count(
         put_counts(
             tallies, grouped_rows(year.filter(when(*facts)), by_organisation=by, **aggregates)
         )
-    still_open = source.facts(rows, ref).filter(when(Fact.OPEN))
+    still_open = annotated.filter(when(Fact.OPEN))
     aggregates = {
         LABEL + name: Count("pk", filter=Q(**{f"{Fact.RECEIVED}__lt": source.at(ref - age)}))
         for name, age in OPEN_LONGER_THAN.items()
