@@ -1,6 +1,8 @@
-"""Benchmark of the indicator engine at national size on PostgreSQL.
+"""Benchmark of the indicator engine at national size on PostgreSQL (or, with --sqlite, on a
+SQLite file: the same organisations and a like spread of cases, made in Python; for quick
+before/after comparisons at small sizes).
 
-    .venv/bin/python bench/indicators.py [--cases 1000000] [--repeat 20] [--keep]
+    .venv/bin/python bench/indicators.py [--cases 1000000] [--repeat 20] [--keep] [--sqlite]
 
 Builds the database bench_indicators from scratch (dropped first, and at the end unless
 --keep): 7,850 local organisations under 76 provinces and 878 districts, and metadata-only
@@ -42,11 +44,25 @@ PROVINCES, DISTRICTS, LOCALS = 76, 878, 7850
 DASHBOARD_AIM_MS, COMMAND_AIM_S = 500, 5
 
 
+SQLITE = "--sqlite" in sys.argv
+if SQLITE:  # the settings' default database: a file in the var directory
+    del ENV["DATABASE_URL"]
+    ENV["HOTLINE_VAR_DIR"] = str(VAR / "sqlite")
+    ENV["HOTLINE_KEYS_FILE"] = str(VAR / "sqlite" / "keys.json")
+
+
 def psql(sql: str) -> None:
     subprocess.run(["psql", f"{PG_ADMIN_URL}/postgres", "-qc", sql], check=True)
 
 
 def build_database() -> float:
+    if SQLITE:
+        (VAR / "sqlite").mkdir(parents=True, exist_ok=True)
+        for leftover in (VAR / "sqlite").glob("hotline.sqlite3*"):
+            leftover.unlink()
+        subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=ENV,
+                       check=True)  # fmt: skip
+        return 0.0
     psql(f"DROP DATABASE IF EXISTS {PG_DB}")
     psql(f"CREATE DATABASE {PG_DB}")
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=ENV, check=True)
@@ -94,6 +110,10 @@ def build_data(cases: int) -> dict[str, float]:
         Category.objects.create(kind=CaseKind.QUESTION, code=code, label_th=code, label_en=code)
     timings["organisations"] = time.perf_counter() - started
     started = time.perf_counter()
+    if SQLITE:
+        sqlite_cases_insert(cases)
+        timings["cases"] = time.perf_counter() - started
+        return timings
     with connection.cursor() as cursor:
         cursor.execute(CASES_SQL, {"n": cases})
         cursor.execute(SUBJECTS_SQL)
@@ -175,6 +195,103 @@ FROM cases_case WHERE kind = 'report' AND is_anonymous AND random() < 0.2
 """
 
 
+CASE_COLUMNS = (
+    "uid", "kind", "channel", "created", "is_anonymous", "is_retaliation", "key_version",
+    "title_ct", "body_ct", "receipt_lookup", "receipt_salt", "receipt_wrap", "receipt_kdf",
+    "category_id", "organisation_id", "acknowledged_at", "action_type", "amount_recovered",
+    "answered_at", "closed_at", "due_acknowledge", "due_answer", "due_feedback", "feedback_at",
+    "finding", "penalty", "referral_target", "rejection_reason", "reopen_count", "state",
+    "version", "ended_at", "reporter_wrote_after_end",
+)  # fmt: skip
+
+
+def sqlite_cases_insert(n: int) -> None:
+    """CASES_SQL, SUBJECTS_SQL and MESSAGES_SQL done in Python for SQLite (seeded, so a run
+    before a change and one after count the same cases)."""
+    import random
+    import uuid
+    from datetime import UTC, datetime, timedelta
+
+    from django.db import connection
+
+    from cases.models import Category
+    from core.models import Organisation
+
+    rng = random.Random(2569)
+    organisations = list(
+        Organisation.objects.filter(type__in=("sao", "municipality"))
+        .order_by("pk").values_list("pk", flat=True)
+    )  # fmt: skip
+    categories = {
+        kind: list(Category.objects.filter(kind=kind).order_by("pk").values_list("pk", flat=True))
+        for kind in ("report", "question")
+    }
+    start = datetime(2016, 9, 30, 17, tzinfo=UTC)  # 2016-10-01 00:00 in Bangkok
+    now = datetime.now(UTC)
+
+    def at(moment: datetime | None) -> str | None:
+        return None if moment is None else moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    def day(moment: datetime | None) -> str | None:
+        return None if moment is None else (moment + timedelta(hours=7)).date().isoformat()
+
+    rows = []
+    for g in range(1, n + 1):
+        r1, r2, r3, r4, r5, r6, r7, r8 = (rng.random() for _ in range(8))
+        k = "report" if r1 < 0.6 else "question"
+        created = start + timedelta(days=r2 * 3652)
+        if created > now - timedelta(days=30) and r5 < 0.5:
+            st = "received"
+        elif k == "question":
+            st = "closed" if r4 < 0.9 else "in_progress"
+        else:
+            st = ("rejected" if r4 < 0.08 else "referred" if r4 < 0.15
+                  else "investigating" if r4 < 0.25 else "closed")  # fmt: skip
+        report, closed = k == "report", st == "closed"
+        closed_at = created + timedelta(days=1 + r5 * 200) if closed else None
+        answered_at = created + timedelta(days=r5 * 20) if k == "question" and closed else None
+        ended_at = answered_at if answered_at else closed_at
+        if st in ("rejected", "referred"):
+            ended_at = created + timedelta(days=r6 * 120)
+        rows.append((
+            uuid.UUID(int=rng.getrandbits(128)).hex, k,
+            ("web", "web", "web", "phone", "walk_in", "letter", "referral")[int(r3 * 7)],
+            at(created), r6 < 0.7, report and r5 < 0.03, 1, b"", b"", f"bench-{g}", b"", b"",
+            "{}", categories[k][int(r8 * len(categories[k]))],
+            organisations[int(r7 * len(organisations))],
+            at(created + timedelta(days=r5 * 10)) if report and st != "received" else None,
+            ("disciplinary", "administrative", "criminal", "none")[int(r6 * 4)]
+            if report and closed else "",
+            str(round(r5 * 100000, 2)) if report and closed and r6 < 0.1 else "0",
+            at(answered_at), at(closed_at), day(created + timedelta(days=7)),
+            day(created + timedelta(days=15)) if k == "question" else None,
+            day(created + timedelta(days=90)) if report else None,
+            at(created + timedelta(days=r6 * 120)) if report and st != "received" else None,
+            ("substantiated", "partly", "unsubstantiated", "inconclusive")[int(r2 * 4)]
+            if report and closed else "",
+            "", "nacc" if st == "referred" else "",
+            "insufficient" if st == "rejected" else "", 0, st, 0, at(ended_at), False,
+        ))  # fmt: skip
+    rows.sort(key=lambda row: str(row[3]))  # cases arrive in time order
+    placeholders = ", ".join("%s" for _ in CASE_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO cases_case ({', '.join(CASE_COLUMNS)}) VALUES ({placeholders})", rows
+        )
+        cursor.execute(
+            "INSERT OR IGNORE INTO cases_subjectpseudonym (case_id, pseudonym) SELECT id, "
+            "'bench:' || (abs(random()) % 40000) FROM cases_case "
+            "WHERE finding IN ('substantiated', 'partly')"
+        )
+        cursor.execute(
+            "INSERT INTO cases_message (uid, case_id, author_side, visibility, created, body_ct) "
+            "SELECT lower(hex(randomblob(16))), id, 'reporter', 'shared', "
+            "strftime('%%Y-%%m-%%d %%H:%%M:%%f', created, '+3 days'), x'' FROM cases_case "
+            "WHERE kind = 'report' AND is_anonymous AND abs(random()) % 5 = 0"
+        )
+        cursor.execute("ANALYZE")
+
+
 def build_rollup() -> tuple[float, int]:
     from indicators.rollup_build import rollup_year_build, rollup_years
 
@@ -241,6 +358,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--sqlite", action="store_true", help="a SQLite file instead of PostgreSQL")
     parser.add_argument(
         "--reuse", action="store_true", help="use the kept database as it is (only migrate)"
     )
@@ -266,7 +384,8 @@ def main() -> None:
             f"{args.cases:,} cases (+ subjects, messages, ANALYZE) {timings['cases']:.1f} s"
         )
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM cases_case WHERE created >= '2025-10-01 00:00+07'")
+        since = "2025-09-30 17:00" if SQLITE else "2025-10-01 00:00+07"
+        cursor.execute("SELECT count(*) FROM cases_case WHERE created >= %s", [since])
         print(f"cases in FY 2569: {cursor.fetchone()[0]:,}")
     built, rows = build_rollup()
     print(f"rollup: every fiscal year built in {built:.1f} s ({rows:,} rows)")
@@ -287,7 +406,7 @@ def main() -> None:
               f"| {statistics.median(command):.2f} s |")  # fmt: skip
     print(f"aims: dashboard p95 < {DASHBOARD_AIM_MS} ms, command < {COMMAND_AIM_S} s")
     connection.close()
-    if not args.keep and not args.reuse:
+    if not args.keep and not args.reuse and not SQLITE:
         psql(f"DROP DATABASE {PG_DB}")
 
 

@@ -172,10 +172,7 @@ def may_take_transition(user: Any, case: Case, name: str) -> bool:
 
 def may_read_identity(user: Any, case: Case) -> bool:
     """Only a custodian's approval wraps the identity key to a handler."""
-    return (
-        isinstance(user, User)
-        and key_held(case=case, user=user, purpose=WrapPurpose.IDENTITY)
-    )
+    return isinstance(user, User) and key_held(case=case, user=user, purpose=WrapPurpose.IDENTITY)
 
 
 def may_request_identity(user: Any, case: Case) -> bool:

@@ -30,6 +30,7 @@ from indicators.lib.suppression import (
     threshold,
 )
 from indicators.rollup import Freshness, rollup_read
+from indicators.tally import Counted, Histogram, Table, month_key
 
 NOT_AVAILABLE = "\u2013"  # an en dash
 
@@ -164,7 +165,7 @@ def _category_labels(kind: str) -> dict[str, str]:
 
 
 def _category_cells(tally: Tally, kind: str, scope: Scope) -> dict[str, int]:
-    counts = tally.tables.get(f"{kind}_category", {})
+    counts = tally.tables.get(Table(f"{kind}_category"), {})
     active = Category.objects.filter(kind=kind, is_active=True)
     if scope.category_id:
         active = active.filter(pk=scope.category_id)
@@ -173,7 +174,7 @@ def _category_cells(tally: Tally, kind: str, scope: Scope) -> dict[str, int]:
 
 
 def _month_labels(scope: Scope) -> dict[str, str]:
-    return {f"{m.year:04d}-{m.month:02d}": _month_label(m) for m in scope.fiscal_year.months()}
+    return {month_key(m): _month_label(m) for m in scope.fiscal_year.months()}
 
 
 def _months_not_begun(scope: Scope, cells: dict[str, int]) -> set[str]:
@@ -196,7 +197,11 @@ def report_build(
 ) -> Report:
     """Apply the definitions and the suppression rules to a year's tally."""
     limit = threshold()
-    c = tally.counts.get
+    C = Counted
+
+    def c(key: Counted) -> int:
+        return tally.counts.get(key, 0)
+
     figures: dict[str, Figure] = {}
 
     def put(indicator_id: str, **kwargs: Any) -> None:
@@ -206,24 +211,25 @@ def report_build(
         cell = count_suppress(value, limit)
         put(indicator_id, value=value, suppressed=cell.suppressed)
 
-    def share(indicator_id: str, numerator: str, denominator: str) -> None:
-        put(indicator_id, value=rate(c(numerator, 0), c(denominator, 0), limit))
+    def share(indicator_id: str, numerator: Counted, denominator: Counted) -> None:
+        put(indicator_id, value=rate(c(numerator), c(denominator), limit))
 
-    for key in ("cases", "reports", "questions"):
-        put(f"{key}_received", value=c(key, 0))
-    headcount = c("headcount", 0)
-    put("reports_per_100_staff", value=c("reports", 0) * 100 / headcount if headcount else None)
+    for key in (C.CASES, C.REPORTS, C.QUESTIONS):
+        put(f"{key}_received", value=c(key))
+    headcount = c(C.HEADCOUNT)
+    put("reports_per_100_staff", value=c(C.REPORTS) * 100 / headcount if headcount else None)
     put("median_org_reports_per_100_staff", value=_cross_organisation_median(scope, tally))
-    put("ita_total", value=c("reports", 0))
-    put("ita_completed", value=c("ita_completed", 0))
-    put("ita_in_progress", value=c("reports", 0) - c("ita_completed", 0))
+    put("ita_total", value=c(C.REPORTS))
+    put("ita_completed", value=c(C.ITA_COMPLETED))
+    put("ita_in_progress", value=c(C.REPORTS) - c(C.ITA_COMPLETED))
     tables: dict[str, tuple[dict[str, int], dict[str, str]]] = {
         "channel_mix": (
-            dict.fromkeys(Channel.values, 0) | tally.tables.get("channel", {}),
+            dict.fromkeys(Channel.values, 0) | tally.tables.get(Table.CHANNEL, {}),
             {k: str(v) for k, v in Channel.choices},
         ),
         "cases_by_organisation_type": (
-            dict.fromkeys(OrganisationType.values, 0) | tally.tables.get("organisation_type", {}),
+            dict.fromkeys(OrganisationType.values, 0)
+            | tally.tables.get(Table.ORGANISATION_TYPE, {}),
             {k: str(v) for k, v in OrganisationType.choices},
         ),
         "category_mix": (
@@ -235,17 +241,17 @@ def report_build(
             _category_labels(CaseKind.QUESTION),
         ),
         "ita_by_month": (
-            dict.fromkeys(_month_labels(scope), 0) | tally.tables.get("month", {}),
+            dict.fromkeys(_month_labels(scope), 0) | tally.tables.get(Table.MONTH, {}),
             _month_labels(scope),
         ),
         "triage_outcomes": (
-            {"investigated": c("investigated", 0), "referred": c("referred", 0),
-             "rejected": c("rejected", 0)},
+            {"investigated": c(C.INVESTIGATED), "referred": c(C.REFERRED),
+             "rejected": c(C.REJECTED)},
             {"investigated": _("Investigated"), "referred": _("Referred"),
              "rejected": _("Not taken up")},
         ),
         "actions_taken": (
-            dict.fromkeys(ActionType.values, 0) | tally.tables.get("action", {}),
+            dict.fromkeys(ActionType.values, 0) | tally.tables.get(Table.ACTION, {}),
             {k: str(v) for k, v in ActionType.choices},
         ),
     }  # fmt: skip
@@ -256,38 +262,38 @@ def report_build(
             BY_ID[indicator_id], cells, labels, limit, unavailable=unavailable
         )
 
-    share("anonymous_rate", "anonymous_reports", "reports")
-    share("anonymous_follow_up_rate", "anonymous_followed_up", "follow_up_measured")
-    share("acknowledged_within_7_days_rate", "acknowledged_on_time", "acknowledgement_due")
-    share("feedback_within_deadline_rate", "feedback_on_time", "feedback_due")
-    share("feedback_within_90_days_rate", "feedback_90_on_time", "feedback_90_due")
-    closing = tally.histograms.get("days_to_close", {})
+    share("anonymous_rate", C.ANONYMOUS_REPORTS, C.REPORTS)
+    share("anonymous_follow_up_rate", C.ANONYMOUS_FOLLOWED_UP, C.FOLLOW_UP_MEASURED)
+    share("acknowledged_within_7_days_rate", C.ACKNOWLEDGED_ON_TIME, C.ACKNOWLEDGEMENT_DUE)
+    share("feedback_within_deadline_rate", C.FEEDBACK_ON_TIME, C.FEEDBACK_DUE)
+    share("feedback_within_90_days_rate", C.FEEDBACK_90_ON_TIME, C.FEEDBACK_90_DUE)
+    closing = tally.histograms.get(Histogram.DAYS_TO_CLOSE, {})
     enough = sum(closing.values()) >= limit
     put("median_days_to_close", value=histogram_quantile(closing, 0.5) if enough else None)
     put("p90_days_to_close", value=histogram_quantile(closing, 0.9) if enough else None)
-    count("open_over_90_days", c("open_over_90_days", 0))
-    count("open_over_180_days", c("open_over_180_days", 0))
-    share("substantiation_rate", "substantiated", "concluded")
-    share("substantiation_rate_anonymous", "substantiated_anonymous", "concluded_anonymous")
-    share("substantiation_rate_named", "substantiated_named", "concluded_named")
-    count("retaliation_reports", c("retaliation", 0))
-    share("retaliation_substantiation_rate", "retaliation_substantiated", "retaliation_concluded")
-    put("amount_recovered", value=tally.amount if c("recovering", 0) >= limit else None)
+    for key in (C.OPEN_OVER_90_DAYS, C.OPEN_OVER_180_DAYS):
+        count(key, c(key))
+    share("substantiation_rate", C.SUBSTANTIATED, C.CONCLUDED)
+    share("substantiation_rate_anonymous", C.SUBSTANTIATED_ANONYMOUS, C.CONCLUDED_ANONYMOUS)
+    share("substantiation_rate_named", C.SUBSTANTIATED_NAMED, C.CONCLUDED_NAMED)
+    count("retaliation_reports", c(C.RETALIATION))
+    share("retaliation_substantiation_rate", C.RETALIATION_SUBSTANTIATED, C.RETALIATION_CONCLUDED)
+    put("amount_recovered", value=tally.amount if c(C.RECOVERING) >= limit else None)
     _with_change(
         figures,
         "substantiated_corruption",
-        c("substantiated_corruption", 0),
-        previous.counts.get("substantiated_corruption", 0) if previous else None,
+        c(C.SUBSTANTIATED_CORRUPTION),
+        previous.counts.get(C.SUBSTANTIATED_CORRUPTION, 0) if previous else None,
         limit,
     )
     _with_change(figures, "distinct_violators", tally.distinct_violators,
                  previous.distinct_violators if previous else None, limit)  # fmt: skip
-    lag = tally.histograms.get("reporting_lag", {})
+    lag = tally.histograms.get(Histogram.REPORTING_LAG, {})
     put(
         "median_reporting_lag_days",
         value=histogram_quantile(lag, 0.5) if sum(lag.values()) >= limit else None,
     )
-    share("questions_answered_on_time_rate", "questions_on_time", "questions_due")
+    share("questions_answered_on_time_rate", C.QUESTIONS_ON_TIME, C.QUESTIONS_DUE)
     ratings = tally.ratings
     put("satisfaction_rate", value=rate(sum(1 for r in ratings if r >= 4), len(ratings), limit))
     put("faq_entries_published", value=tally.faq_entries)
@@ -317,14 +323,16 @@ def _with_change(
 def _cross_organisation_median(scope: Scope, tally: Tally) -> float | None:
     eligible = {
         pk: row for pk, row in tally.per_organisation.items()
-        if row.get("cases", 0) >= CROSS_ORGANISATION_MINIMUM
+        if row.get(Counted.CASES, 0) >= CROSS_ORGANISATION_MINIMUM
     }  # fmt: skip
     if not eligible:
         return None
     # The subtree by its path rather than thousands of ids in an IN list (slow to send).
     subtree = Organisation.objects.subtree_of(scope.organisation).filter(headcount__gt=0)
     headcounts = {pk: n for pk, n in subtree.values_list("pk", "headcount") if pk in eligible}
-    return median(eligible[pk]["reports"] * 100 / headcount for pk, headcount in headcounts.items())
+    return median(
+        eligible[pk][Counted.REPORTS] * 100 / headcount for pk, headcount in headcounts.items()
+    )
 
 
 def _children(scope: Scope, tally: Tally, limit: int) -> list[ChildRow]:
@@ -342,8 +350,8 @@ def _children(scope: Scope, tally: Tally, limit: int) -> list[ChildRow]:
             continue
         row = tally.per_organisation.get(pk)
         if row:
-            bucket["cases"] += row.get("cases", 0)
-            bucket["reports"] += row.get("reports", 0)
+            bucket["cases"] += row.get(Counted.CASES, 0)
+            bucket["reports"] += row.get(Counted.REPORTS, 0)
         bucket["headcount"] += headcount
     cases = table_suppress({pk: t["cases"] for pk, t in totals.items()}, limit)
     reports = table_suppress({pk: t["reports"] for pk, t in totals.items()}, limit)

@@ -3,17 +3,15 @@ below it publish their own). The totals are published in full, without suppressi
 assessment asks; the page suppresses small counts in the months."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F
 
-from cases.models import Case, CaseKind
 from core.lib.fiscal import BANGKOK, FiscalYear
 from core.models import Organisation
-from indicators.engine import COMPLETED
-from indicators.historical import register_completed
-from indicators.models import HistoricalCase
+from indicators.facts import SOURCES, Fact, when
+from indicators.tallies import received_between
+from indicators.tally import month_key
 
 
 @dataclass(frozen=True)
@@ -44,32 +42,30 @@ def ita_statistics(
     those, the ones completed before it."""
     fy = fiscal_year
     as_of = min(as_of or fy.end, fy.end)
-    last_day = min(fy.last_day, as_of.astimezone(BANGKOK).date() - timedelta(days=1))
-    live = Case.objects.filter(
-        organisation=organisation, kind=CaseKind.REPORT, created__gte=fy.start, created__lt=as_of
-    )
-    imported = HistoricalCase.objects.filter(
-        organisation=organisation,
-        kind=CaseKind.REPORT,
-        received_date__gte=fy.first_day,
-        received_date__lte=last_day,
-    )
-    done_live = Q(state__in=COMPLETED, ended_at__lt=as_of)
-    a = live.aggregate(total=Count("pk"), completed=Count("pk", filter=done_live))
-    done = register_completed(by=last_day)
-    b = imported.aggregate(total=Count("pk"), completed=Count("pk", filter=done))
-    per_month: dict[tuple[int, int], int] = {}
-    for rows in (
-        live.annotate(month=TruncMonth("created", tzinfo=BANGKOK)).values("month"),
-        imported.annotate(month=TruncMonth("received_date")).values("month"),
-    ):
-        for row in rows.annotate(n=Count("pk")):
-            key = (row["month"].year, row["month"].month)
+    total = completed = 0
+    per_month: dict[str, int] = {}
+    for source in SOURCES:
+        facts = (Fact.RECEIVED, Fact.RECEIVED_MONTH, Fact.REPORT, Fact.COMPLETED_BY_REF)
+        rows = source.rows().filter(organisation=organisation)
+        complaints = (
+            source.facts(rows, as_of, only=facts)
+            .filter(received_between(source, fy.start, as_of))
+            .filter(when(Fact.REPORT))
+        )
+        counts = complaints.aggregate(
+            total=Count("pk"), completed=Count("pk", filter=when(Fact.COMPLETED_BY_REF))
+        )
+        total, completed = total + counts["total"], completed + counts["completed"]
+        months = complaints.annotate(month=F(Fact.RECEIVED_MONTH)).values("month")
+        for row in months.annotate(n=Count("pk")):
+            key = month_key(row["month"])
             per_month[key] = per_month.get(key, 0) + row["n"]
+    before = as_of.astimezone(BANGKOK).date()
+    begun = [month for month in fy.months() if month < before]
     return ItaStatistics(
         fiscal_year=fy,
         as_of=as_of,
-        total=a["total"] + b["total"],
-        completed=a["completed"] + b["completed"],
-        months=[(m, per_month.get((m.year, m.month), 0)) for m in fy.months() if m <= last_day],
+        total=total,
+        completed=completed,
+        months=[(m, per_month.get(month_key(m), 0)) for m in begun],
     )

@@ -25,10 +25,10 @@ from audit.models import Action, Event
 from cases.models import Case
 from core.lib.fiscal import FiscalYear, fiscal_year_of
 from core.models import Organisation
-from indicators.historical import historical_tallies
-from indicators.live import live_tallies
+from indicators.facts import SOURCES
 from indicators.models import HistoricalCase, IndicatorRollup, RollupYear
 from indicators.rollup import tally_dump, tally_load
+from indicators.tallies import tallies_count
 from indicators.tally import Tally, tally_sum
 
 # The events after which a case's tallied fields may differ. Reading a case or downloading an
@@ -67,20 +67,21 @@ def organisation_tallies(
     fiscal_year: FiscalYear, reference: datetime, organisation_ids: Collection[int] | None
 ) -> dict[int, Tally]:
     """Each organisation's own tally of the year (all organisations when ids is None)."""
-    cases = Case.objects.all()
-    registers = HistoricalCase.objects.all()
-    if organisation_ids is not None:
-        cases = cases.filter(organisation_id__in=organisation_ids)
-        registers = registers.filter(organisation_id__in=organisation_ids)
-    tallies: dict[int | None, Tally] = dict(
-        live_tallies(cases, fiscal_year, reference, by_organisation=True)
-    )
-    if registers.exists():
-        for pk, tally in historical_tallies(
-            registers, fiscal_year, reference, by_organisation=True
+    parts: dict[int, list[Tally]] = {}
+    for source in SOURCES:
+        rows = source.rows()
+        if organisation_ids is not None:
+            rows = rows.filter(organisation_id__in=organisation_ids)
+        if not rows.exists():  # most years of most organisations have no register
+            continue
+        for pk, tally in tallies_count(
+            source, rows, fiscal_year, reference, by_organisation=True
         ).items():
-            tallies[pk] = tally_sum([tallies[pk], tally]) if pk in tallies else tally
-    return {pk: tally for pk, tally in tallies.items() if pk is not None}
+            if pk is not None:
+                parts.setdefault(pk, []).append(tally)
+    return {
+        pk: tally_sum(tallies) if len(tallies) > 1 else tallies[0] for pk, tallies in parts.items()
+    }
 
 
 def _own_rows(year: RollupYear, organisation_ids: Collection[int] | None) -> dict[int, Tally]:

@@ -2,7 +2,8 @@
 
 from cases.models import ENDED_STATES, CaseKind, Rating, State
 from core.lib.fiscal import FiscalYear
-from indicators.engine import COMPLETED, Scope
+from indicators.engine import Scope
+from indicators.facts import COMPLETED
 from indicators.figures import indicators_report
 from tests.audit.indicator_fixtures import at, live, org
 
