@@ -73,13 +73,13 @@ def _audit(expected: dict[str, Any]) -> dict[str, Any]:
 def _case(expected: dict[str, Any], private: bytes) -> dict[str, Any]:
     """One case opened both ways a person would: the reporter's receipt and the counselor's
     key (when the case was given to them); then everything in it decrypted."""
+    from cases.keys import key_open
     from cases.models import Case, IdentityRequest, Rating
     from cases.receipts import receipt_case_key
     from cases.selectors import (
         attachment_chunks,
         attachment_meta,
         case_content,
-        case_key_for_user,
         case_messages,
         identity_read,
     )
@@ -94,7 +94,7 @@ def _case(expected: dict[str, Any], private: bytes) -> dict[str, Any]:
     if key is None:
         return found
     counselor = User.objects.get(username="counselor")
-    staff_key = case_key_for_user(case=case, user=counselor, private=private)
+    staff_key = key_open(case=case, user=counselor, private=private)
     found["counselor_key"] = None if staff_key is None else staff_key == key
     content = case_content(case=case, key=key)
     found |= {"title": content.title, "body": content.body}
