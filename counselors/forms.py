@@ -23,9 +23,11 @@ class TokenForm(forms.Form):
         help_text=_("The six digits your authenticator app shows, or one of your backup codes."),
         widget=forms.TextInput(
             attrs={
+                # Not inputmode=numeric: backup codes have letters, and a phone's number pad
+                # could not type them.
                 "autocomplete": "one-time-code",
-                "inputmode": "numeric",
                 "autocapitalize": "none",
+                "spellcheck": "false",
             }
         ),
     )

@@ -180,7 +180,9 @@ class CounselorChoiceField(forms.ModelChoiceField):
 
 class AssignForm(_OwnIds):
     id_prefix = "assign"
-    counselor = CounselorChoiceField(label=_("Counselor"), queryset=User.objects.none())
+    counselor = CounselorChoiceField(
+        label=_("Counselor"), queryset=User.objects.none(), empty_label=_("Choose a counselor")
+    )
 
     def __init__(self, *args: Any, counselors: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -269,7 +271,9 @@ class IntakeForm(InvolvedStaffMixin):
         widget=forms.RadioSelect,
     )
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.filter(is_active=True)
+        label=_("Category"),
+        queryset=Category.objects.filter(is_active=True),
+        empty_label=_("Choose a category"),
     )
     identity_name = forms.CharField(
         label=_("Caller's name, if they want to give it"), required=False, max_length=200

@@ -188,3 +188,12 @@ class TestSessions:
 def test_inactive_users_cannot_sign_in(counselor):
     User.objects.filter(pk=counselor.pk).update(is_active=False)
     assert GENERIC in login(Client(), counselor.username, PASSWORD).content.decode()
+
+
+def test_the_code_field_lets_a_phone_type_a_backup_code():
+    # Backup codes have letters: a numeric keypad could not type them.
+    from counselors.forms import TokenForm
+
+    html = str(TokenForm()["token"])
+    assert "inputmode" not in html
+    assert 'autocomplete="one-time-code"' in html

@@ -79,6 +79,8 @@ def test_an_empty_reply_is_refused(reporter):
     response = reporter.post("/en/case/reply/", {"body": "  "})
     assert "Write a message or choose a file to send." in response.content.decode()
     assert not Message.objects.exists()
+    # The answer opens at the reply box, where the error is, not at the top of a long page.
+    assert 'action="/en/case/reply/#reply"' in response.content.decode()
 
 
 def test_a_refused_file_refuses_the_whole_reply(reporter, media):

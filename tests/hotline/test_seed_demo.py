@@ -24,8 +24,9 @@ def test_it_creates_the_demo_world_once(db):
     assert Event.objects.filter(action=Action.DEMO_SEEDED).count() == 1
     users = [line for line in first.splitlines() if line.split()[:1] in (["counselor"], ["admin"])]
     assert users and all(line in second.splitlines() for line in users)
-    assert first.count("Demo case receipt") == 2
-    assert "Demo case receipt" not in second
+    assert first.count("Demo question receipt (shown only now)") == 1
+    assert first.count("Demo report receipt (shown only now)") == 1
+    assert "receipt (shown only now)" not in second
 
 
 def test_the_printed_credentials_sign_in(db):

@@ -88,7 +88,7 @@ REGISTER_ROWS = [
 
 
 def _receipts(output: str) -> list[str]:
-    return re.findall(r"Demo case receipt \(shown only now\): ([\d ]+)", output)
+    return re.findall(r"Demo (?:question|report) receipt \(shown only now\): ([\d ]+)", output)
 
 
 def _user(username: str) -> User:

@@ -132,8 +132,8 @@ class Command(BaseCommand):
         self.stdout.write("")
         kits_glob = kits[0].parent / "demo-recovery-kit-*.json"
         self.stdout.write(f"Recovery kits (passphrase {DEMO_KIT_PASSPHRASE}): {kits_glob}")
-        for receipt in receipts:
-            self.stdout.write(f"Demo case receipt (shown only now): {receipt}")
+        for kind, receipt in receipts:
+            self.stdout.write(f"Demo {kind} receipt (shown only now): {receipt}")
         self.stdout.write("")
         for line in _newcomer_notes():
             self.stdout.write(line)
@@ -148,7 +148,7 @@ class Command(BaseCommand):
             path.write_text(kit_dumps(kit))
         return path
 
-    def _cases(self) -> list[str]:
+    def _cases(self) -> list[tuple[str, str]]:
         organisation = Organisation.objects.get(code=DEMO_ORGANISATION)
         question = case_create(
             kind=CaseKind.QUESTION,
@@ -174,7 +174,7 @@ class Command(BaseCommand):
             supervisor=supervisor,
             private=staff_key_unlock(user=supervisor, password=DEMO_PASSWORD).private,
         )
-        return [question.receipt.display, report.receipt.display]
+        return [("question", question.receipt.display), ("report", report.receipt.display)]
 
     def _organisations(self) -> None:
         for code, parent, kind, name_th, name_en, headcount, population in ORGANISATIONS:
