@@ -110,9 +110,7 @@ def _db_upload(case, key: bytes, data: bytes):
     from cases.services import attachment_add
 
     with transaction.atomic():
-        return attachment_add(
-            case=case, key=key, name="f", content_type="x", src=io.BytesIO(data)
-        )
+        return attachment_add(case=case, key=key, name="f", content_type="x", src=io.BytesIO(data))
 
 
 def _db_download(attachment, key: bytes) -> int:
@@ -138,14 +136,14 @@ def _worker(var: Path, repeat: int) -> dict:
     results: dict = {}
     for label, size in SIZES.items():
         data = os.urandom(size)
-        for name, (upload, download) in paths.items():  # one warm-up each
+        for upload, download in paths.values():  # one warm-up each
             download(upload(case, key, data), key)
         times: dict = {(p, op): [] for p in paths for op in ("upload", "download")}
         for i in range(repeat):
             order = list(paths) if i % 2 == 0 else list(reversed(paths))
             for name in order:
                 upload, download = paths[name]
-                seconds, attachment = _timed(lambda u=upload: u(case, key, data))
+                seconds, attachment = _timed(lambda u=upload, b=data: u(case, key, b))
                 times[(name, "upload")].append(seconds)
                 seconds, total = _timed(lambda d=download, a=attachment: d(a, key))
                 assert total == size
@@ -242,7 +240,7 @@ def main() -> None:
     load_before = os.getloadavg()
     tables = []
     for db in ("sqlite", "postgres") if args.db == "both" else (args.db,):
-        tables += _table(db, _run(db, args.repeat)) + [""]
+        tables += [*_table(db, _run(db, args.repeat)), ""]
     load_after = os.getloadavg()
     print(f"- {started}, {platform.node()}, {platform.processor() or platform.machine()}, ")
     print(f"  {os.cpu_count()} CPUs, Python {platform.python_version()}, --repeat {args.repeat}")
