@@ -64,9 +64,11 @@ def upgraded(request, tmp_path_factory) -> tuple[Upgraded, dict[str, Any]]:
     assert migrated.returncode == 0, migrated.stderr
     # The release's files moved into the database (cases/migrations/0004); the checks then
     # read and decrypt them with the media folder gone, as on a host that never had it.
-    assert f"moved {len(copy.facts['media'])} attachment file(s)" in migrated.stdout
+    # (Releases after 0.2.0 keep no media folder, and their fixtures have none.)
+    if copy.facts["media"]:
+        assert f"moved {len(copy.facts['media'])} attachment file(s)" in migrated.stdout
     assert "MISSING" not in migrated.stderr
-    shutil.rmtree(copy.tmp / "media")
+    shutil.rmtree(copy.tmp / "media", ignore_errors=True)
     found = copy.tmp / "found.json"
     checked = copy.run("-m", "tests.upgrade.checks", str(request.param / "facts.json"), str(found))
     assert checked.returncode == 0, checked.stderr
