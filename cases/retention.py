@@ -10,9 +10,7 @@ audited and their reason kept as an encrypted internal note.
 """
 
 from datetime import datetime, timedelta
-from pathlib import Path
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -36,6 +34,7 @@ from cases.notifications import notification_queue
 from cases.policy import supervises
 from cases.selectors import case_supervisors
 from cases.services import message_add
+from cases.storage import chunks_delete
 from core.lib.days import add_years
 from core.models import User
 
@@ -125,13 +124,12 @@ def _purge_notice(case: Case, due: datetime) -> datetime | None:
 
 def case_purge(*, case_id: int) -> bool:
     """Remove everything anyone wrote, with every key that could open it; keep the metadata
-    and outcome the indicators count. Files are deleted after the commit; any left behind by
-    a crash are unreadable, since no key to them remains."""
+    and outcome the indicators count. Files go in the same transaction (cases.storage)."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
         if case.purged_at is not None or _kept(case):
             return False
-        files = list(Attachment.objects.filter(case=case).values_list("storage_name", flat=True))
+        chunks_delete(attachments=Attachment.objects.filter(case=case))
         case.attachments.all().delete()
         case.messages.all().delete()
         key_destroy(case=case)
@@ -145,13 +143,7 @@ def case_purge(*, case_id: int) -> bool:
             purged_at=timezone.now(),
         )
         event_record(action=Action.CASE_PURGED, organisation=case.organisation, target=case)
-        transaction.on_commit(lambda: _files_delete(files))
     return True
-
-
-def _files_delete(names: list[str]) -> None:
-    for name in names:
-        (Path(settings.MEDIA_ROOT) / name).unlink(missing_ok=True)
 
 
 def _held_case(case_id: int, supervisor: User, reason: str) -> Case:

@@ -3,9 +3,7 @@
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.conf import settings
 from django.db.models import QuerySet
 
 from cases.keys import key_open
@@ -22,6 +20,7 @@ from cases.models import (
     WrapPurpose,
 )
 from cases.notifications import case_supervisors as case_supervisors  # who to tell
+from cases.storage import chunks_open
 from core import crypto
 from core.crypto import labels
 from core.models import Organisation, Role, User
@@ -75,15 +74,15 @@ def attachment_meta(*, attachment: Attachment, key: bytes) -> dict[str, str]:
 
 
 def attachment_chunks(*, attachment: Attachment, key: bytes) -> Iterator[bytes]:
-    """The decrypted file, chunk by chunk, for a streaming download."""
-    path = Path(settings.MEDIA_ROOT) / attachment.storage_name
-    with open(path, "rb") as src:
-        yield from crypto.stream_decrypt_chunks(
-            key,
-            src,
-            case_id=str(attachment.case.uid),
-            field=labels.attachment_file(attachment.uid),
-        )
+    """The decrypted file, chunk by chunk, for a streaming download: read from cases.storage a
+    few rows at a time. The header and first chunk are checked before this returns, so a
+    missing or damaged file fails before a response starts (core.crypto.stream_decrypt_chunks)."""
+    return crypto.stream_decrypt_chunks(
+        key,
+        chunks_open(attachment=attachment),
+        case_id=str(attachment.case.uid),
+        field=labels.attachment_file(attachment.uid),
+    )
 
 
 def identity_read(*, case: Case, user: User, private: bytes) -> dict[str, str] | None:

@@ -4,10 +4,8 @@ import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import BinaryIO
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,6 +30,7 @@ from cases.models import (
 )
 from cases.notifications import case_supervisors, notification_queue
 from cases.receipts import SealedReceipt, receipt_seal
+from cases.storage import ChunkWriter
 from core import crypto
 from core.crypto import labels
 from core.lib.timing import coarse_now
@@ -252,25 +251,23 @@ def attachment_add(
     src: BinaryIO,
     message: Message | None = None,
 ) -> Attachment:
-    """Encrypt a file, streaming, to a random name under MEDIA_ROOT; nothing half-written stays."""
-    storage_name = f"attachments/{uuid.uuid4().hex}"
-    path = Path(settings.MEDIA_ROOT) / storage_name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    attachment = Attachment(case=case, message=message, storage_name=storage_name)
-    try:
-        with open(path, "xb") as dst:
-            size = crypto.stream_encrypt(
-                key, src, dst, case_id=str(case.uid), field=labels.attachment_file(attachment.uid)
-            )
-        attachment.size = size
+    """Encrypt a file, streaming, into cases.storage, in the caller's transaction (or its
+    own): if anything fails, the attachment and every chunk written roll back together."""
+    attachment = Attachment(
+        case=case, message=message, storage_name=f"attachments/{uuid.uuid4().hex}", size=0
+    )
+    with transaction.atomic():
         attachment.meta_ct = crypto.text_encrypt(
             key,
             json.dumps({"name": name, "type": content_type}, ensure_ascii=False),
             case_id=str(case.uid),
             field=labels.attachment_meta(attachment.uid),
         )
-        attachment.save()
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+        attachment.save()  # the chunks point at it
+        writer = ChunkWriter(attachment)
+        attachment.size = crypto.stream_encrypt(
+            key, src, writer, case_id=str(case.uid), field=labels.attachment_file(attachment.uid)
+        )
+        writer.close()
+        Attachment.objects.filter(pk=attachment.pk).update(size=attachment.size)
     return attachment

@@ -1,13 +1,10 @@
 """Writes from the public side: questions, reports, replies, disclosures. Each is one
-transaction; encrypted files written for a transaction that rolls back are removed, so a
-failure leaves no half-written case behind."""
+transaction, files included (cases.storage keeps them in the database), so a failure leaves
+no half-written case behind."""
 
 import io
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Iterable, Sequence
 
-from django.conf import settings
 from django.db import transaction
 
 from audit.models import Action
@@ -15,7 +12,6 @@ from audit.services import event_record
 from cases.files import CleanAttachment
 from cases.lib.titles import title_from
 from cases.models import (
-    Attachment,
     AuthorSide,
     Case,
     CaseExclusion,
@@ -36,20 +32,7 @@ from core.crypto import labels
 from core.models import Organisation, User
 
 
-@contextmanager
-def _files_removed_on_failure() -> Iterator[list[Attachment]]:
-    """Collects the attachments written inside; if the block fails, their files go too."""
-    written: list[Attachment] = []
-    try:
-        yield written
-    except BaseException:
-        for attachment in written:
-            (Path(settings.MEDIA_ROOT) / attachment.storage_name).unlink(missing_ok=True)
-        raise
-
-
 def _attachments_add(
-    written: list[Attachment],
     *,
     case: Case,
     key: bytes,
@@ -57,15 +40,13 @@ def _attachments_add(
     message: Message | None = None,
 ) -> None:
     for attachment in attachments:
-        written.append(
-            attachment_add(
-                case=case,
-                key=key,
-                name=attachment.name,
-                content_type=attachment.file.media_type,
-                src=io.BytesIO(attachment.file.data),
-                message=message,
-            )
+        attachment_add(
+            case=case,
+            key=key,
+            name=attachment.name,
+            content_type=attachment.file.media_type,
+            src=io.BytesIO(attachment.file.data),
+            message=message,
         )
 
 
@@ -105,7 +86,7 @@ def report_submit(
         excluded=excluded,
     )
     sealed = receipt_seal()  # the slow Argon2id, before the transaction
-    with _files_removed_on_failure() as written, transaction.atomic():
+    with transaction.atomic():
         new = case_create(
             sealed=sealed,
             kind=CaseKind.REPORT,
@@ -117,7 +98,7 @@ def report_submit(
             identity=identity,
             excluded=excluded,
         )
-        _attachments_add(written, case=new.case, key=new.key, attachments=attachments)
+        _attachments_add(case=new.case, key=new.key, attachments=attachments)
     return new
 
 
@@ -131,7 +112,7 @@ def retaliation_submit(
     """A new report, with its own receipt, about retaliation for an earlier case; it goes to
     the same organisation as the earlier case and is linked to it."""
     sealed = receipt_seal()  # the slow Argon2id, before the transaction
-    with _files_removed_on_failure() as written, transaction.atomic():
+    with transaction.atomic():
         new = case_create(
             sealed=sealed,
             kind=CaseKind.REPORT,
@@ -147,7 +128,7 @@ def retaliation_submit(
                 e.user for e in CaseExclusion.objects.filter(case=case).select_related("user")
             ],
         )
-        _attachments_add(written, case=new.case, key=new.key, attachments=attachments)
+        _attachments_add(case=new.case, key=new.key, attachments=attachments)
         event_record(
             action=Action.RETALIATION_REPORTED,
             organisation=case.organisation,
@@ -161,11 +142,11 @@ def reporter_reply(
     *, case: Case, key: bytes, body: str, attachments: Sequence[CleanAttachment]
 ) -> Message:
     """The reporter's message on their case, with any files they add."""
-    with _files_removed_on_failure() as written, transaction.atomic():
+    with transaction.atomic():
         message = message_add(
             case=case, key=key, side=AuthorSide.REPORTER, body=body, visibility=Visibility.SHARED
         )
-        _attachments_add(written, case=case, key=key, attachments=attachments, message=message)
+        _attachments_add(case=case, key=key, attachments=attachments, message=message)
         event_record(
             action=Action.MESSAGE_ADDED,
             organisation=case.organisation,

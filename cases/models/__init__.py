@@ -5,6 +5,7 @@ from cases.models.ratings import Rating
 from cases.models.reads import CaseRead
 from cases.models.records import (
     Attachment,
+    AttachmentChunk,
     AuthorSide,
     Case,
     CaseExclusion,
@@ -36,6 +37,7 @@ __all__ = [
     "ENDED_STATES",
     "ActionType",
     "Attachment",
+    "AttachmentChunk",
     "AuthorSide",
     "Case",
     "CaseExclusion",

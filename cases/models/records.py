@@ -177,8 +177,9 @@ class Attachment(models.Model):
         Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
     )
     created = models.DateTimeField(default=coarse_now)
-    # File name and media type, encrypted together; the body is an encrypted file on disk
-    # under a random name.
+    # File name and media type, encrypted together; the body is the encrypted file, kept by
+    # cases.storage (in AttachmentChunk rows). storage_name was its file name under
+    # MEDIA_ROOT until release 0.2.0 and stays the name an object-storage backend would use.
     meta_ct = models.BinaryField()
     storage_name = models.CharField(max_length=100, unique=True)
     size = models.PositiveBigIntegerField()
@@ -189,6 +190,28 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"attachment {self.pk} on case {self.case_id}"
+
+
+class AttachmentChunk(models.Model):
+    """One piece of an attachment's encrypted file (core.crypto's file format, cut at any byte
+    boundary): written in the transaction that writes the attachment, so a rollback or a
+    purge takes the content with it, and every app server reads it (docs/architecture.md §6)."""
+
+    attachment = models.ForeignKey(Attachment, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("attachment chunk")
+        verbose_name_plural = _("attachment chunks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attachment", "index"], name="attachmentchunk_one_per_index"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"chunk {self.index} of attachment {self.attachment_id}"
 
 
 class Identity(models.Model):

@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from cases.models import Attachment, AuthorSide, Message, Visibility
+from cases.models import Attachment, AttachmentChunk, AuthorSide, Message, Visibility
 from cases.selectors import attachment_chunks, attachment_meta, case_messages
 from cases.services import attachment_add, message_add
 from core import crypto
@@ -61,16 +61,25 @@ def test_attachments_round_trip_in_chunks(created, settings, tmp_path):
     assert attachment.size == len(body)
 
 
-def test_a_failed_attachment_leaves_no_file_and_no_row(created, settings, tmp_path):
+def test_a_failed_attachment_leaves_no_chunk_and_no_row(created, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
     class Broken(io.BytesIO):
+        """Fails after a megabyte, when several chunk rows were already inserted."""
+
         def read(self, size=-1):
-            raise OSError("the upload was cut off")
+            if self.tell() > 1024 * 1024:
+                raise OSError("the upload was cut off")
+            return super().read(size)
 
     with pytest.raises(OSError):
         attachment_add(
-            case=created.case, key=created.key, name="x", content_type="text/plain", src=Broken()
+            case=created.case,
+            key=created.key,
+            name="x",
+            content_type="text/plain",
+            src=Broken(os.urandom(3 * 1024 * 1024)),
         )
     assert Attachment.objects.count() == 0
-    assert list((tmp_path / "attachments").iterdir()) == []
+    assert AttachmentChunk.objects.count() == 0
+    assert list(tmp_path.iterdir()) == []  # and nothing went to disk instead

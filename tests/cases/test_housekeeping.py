@@ -10,6 +10,7 @@ from audit.models import Action, Event
 from cases.housekeeping import case_purge, deadlines_scan, questions_autoclose, retention_purge
 from cases.models import (
     Attachment,
+    AttachmentChunk,
     AuthorSide,
     Case,
     CaseKeyWrap,
@@ -23,6 +24,7 @@ from cases.models import (
     SubjectPseudonym,
 )
 from cases.receipts import receipt_open
+from cases.selectors import attachment_chunks
 from cases.services import attachment_add, case_create, message_add
 from cases.tasks import deadlines_scan_task
 from cases.workflow import TransitionRefused, case_transition
@@ -135,7 +137,7 @@ class TestRetention:
         with time_machine.travel(RECEIVED + timedelta(days=365 * 5), tick=False):
             assert retention_purge() == 0  # not five years after closing yet
         with time_machine.travel(RECEIVED + timedelta(days=365 * 5 + 30), tick=False):
-            assert commits(retention_purge) == 1  # files go when the purge commits
+            assert commits(retention_purge) == 1
             assert commits(retention_purge) == 0
         case = Case.objects.get(pk=case.pk)
         assert (
@@ -145,7 +147,8 @@ class TestRetention:
         for model in (Message, Attachment, CaseKeyWrap, Identity):
             assert not model.objects.filter(case=case).exists()
         assert SubjectPseudonym.objects.filter(case=case).count() == 1  # indicators still count
-        assert list((tmp_path / "attachments").iterdir()) == []
+        assert not AttachmentChunk.objects.exists()  # the content went in the same transaction
+        assert list(tmp_path.iterdir()) == []
         assert receipt_open(report.receipt.digits) is None
         assert Event.objects.filter(action=Action.CASE_PURGED, object_id=str(case.pk)).exists()
         with pytest.raises(TransitionRefused):
@@ -159,6 +162,13 @@ class TestRetention:
     def test_a_purge_that_dies_halfway_leaves_the_case_whole(self, report, monkeypatch):
         _closed_report(report, RECEIVED + timedelta(days=20))
         message_add(case=report.case, key=report.key, side=AuthorSide.REPORTER, body="x")
+        attachment = attachment_add(
+            case=report.case,
+            key=report.key,
+            name="a.txt",
+            content_type="text/plain",
+            src=io.BytesIO(b"evidence"),
+        )
 
         def crash(**kwargs):
             raise RuntimeError("the worker died")
@@ -169,6 +179,7 @@ class TestRetention:
         case = Case.objects.get(pk=report.case.pk)
         assert case.purged_at is None and bytes(case.title_ct) != b""
         assert Message.objects.filter(case=case).exists()
+        assert b"".join(attachment_chunks(attachment=attachment, key=report.key)) == b"evidence"
         assert receipt_open(report.receipt.digits) is not None
 
     def test_open_cases_are_never_purged(self, report):

@@ -13,8 +13,10 @@ def fresh_throttles():
 
 @pytest.fixture
 def media(settings, tmp_path):
+    """An app server's own disk: nothing a reporter sends may land there (cases.storage)."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+    yield settings.MEDIA_ROOT
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()], "a file was written to disk"
 
 
 @pytest.fixture

@@ -5,14 +5,13 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 from pypdf import PdfWriter
 
-from cases.models import CaseKind, Category
+from cases.models import AttachmentChunk, CaseKind, Category
 from cases.recovery import recovery_kit_create
 from core.models import Organisation, OrganisationType, Role, User
 from tests.cases.factories import KIT_PASSPHRASE, staff_with_key
@@ -181,5 +180,6 @@ def open_case(client: Client, receipt: str) -> None:
     assert response.headers.get("Location") == "/case/", response.content.decode()[:2000]
 
 
-def media_files(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.is_file())
+def chunked_files() -> list[int]:
+    """The attachments whose encrypted file is stored (cases.storage keeps it in the database)."""
+    return sorted(set(AttachmentChunk.objects.values_list("attachment_id", flat=True)))

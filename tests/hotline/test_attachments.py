@@ -15,10 +15,10 @@ from cases.receipts import receipt_open
 from cases.selectors import attachment_chunks, attachment_meta
 from tests.hotline.intake import (
     SECRET_PLACE,
+    chunked_files,
     docx_with_properties,
     file_and_keep_receipt,
     jpeg_with_gps,
-    media_files,
     pdf_with_metadata,
     png_with_text,
     report_data,
@@ -114,7 +114,7 @@ def test_a_disallowed_file_is_refused_and_nothing_is_stored(tree, media, name, d
     assert response.status_code == 200
     assert message in page or "it is empty" in page
     assert not Case.objects.exists() and not Attachment.objects.exists()
-    assert media_files(media) == []
+    assert chunked_files() == []
 
 
 def test_files_over_the_size_limit_are_refused(tree, media, settings):
@@ -126,7 +126,7 @@ def test_files_over_the_size_limit_are_refused(tree, media, settings):
     page = response.content.decode()
     assert "“big.txt” was not accepted: each file must be at most 48.8" in page
     assert "Up to 5 files, each at most 48.8" in page  # the limit is stated on the form
-    assert not Case.objects.exists() and media_files(media) == []
+    assert not Case.objects.exists() and chunked_files() == []
 
 
 def test_too_many_files_are_refused(tree, media, settings):
@@ -136,7 +136,7 @@ def test_too_many_files_are_refused(tree, media, settings):
         f"/en/o/{tree.municipality.code}/report/", report_data(tree, attachments=uploads)
     )
     assert "at most 2 files can be sent" in response.content.decode()
-    assert not Case.objects.exists() and media_files(media) == []
+    assert not Case.objects.exists() and chunked_files() == []
 
 
 def test_a_failure_while_storing_files_leaves_no_case_and_no_file(tree, media, monkeypatch):
@@ -160,7 +160,7 @@ def test_a_failure_while_storing_files_leaves_no_case_and_no_file(tree, media, m
     assert response.status_code == 500
     assert len(calls) == 2
     assert not Case.objects.exists() and not Attachment.objects.exists()
-    assert media_files(media) == []
+    assert chunked_files() == []
 
 
 class TestSniff:

@@ -13,9 +13,9 @@ from cases.selectors import attachment_chunks, case_messages
 from cases.services import message_add
 from hotline.portal import CASE_KEY
 from tests.hotline.intake import (
+    chunked_files,
     file_and_keep_receipt,
     jpeg_with_gps,
-    media_files,
     open_case,
     report_data,
     upload,
@@ -84,12 +84,12 @@ def test_an_empty_reply_is_refused(reporter):
 
 
 def test_a_refused_file_refuses_the_whole_reply(reporter, media):
-    before = media_files(media)
+    before = chunked_files()
     response = reporter.post(
         "/en/case/reply/", {"body": "ข้อความ", "attachments": upload("x.exe", b"MZ\x90\x00")}
     )
     assert "was not accepted" in response.content.decode()
-    assert not Message.objects.exists() and media_files(media) == before
+    assert not Message.objects.exists() and chunked_files() == before
 
 
 def test_without_a_receipt_the_case_is_closed(db):

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cases.models import Attachment, Case, Message
-from tests.hotline.intake import file_and_keep_receipt, jpeg_with_gps, media_files, report_data
+from tests.hotline.intake import chunked_files, file_and_keep_receipt, jpeg_with_gps, report_data
 
 FIELD_NAMES = [
     "category",
@@ -80,7 +80,7 @@ raw_bodies = st.one_of(
 def consistent(media) -> tuple[int, int, int]:
     """Case, attachment and file counts, after checking every attachment has its file."""
     attachments = Attachment.objects.count()
-    files = media_files(media)
+    files = chunked_files()
     assert len(files) == attachments, "encrypted files and attachment rows disagree"
     assert not Case.objects.filter(title_ct=b"").exists()
     return Case.objects.count(), attachments, Message.objects.count()

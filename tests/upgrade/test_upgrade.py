@@ -6,6 +6,7 @@ keys, so it is the same test on the SQLite and the PostgreSQL runs of the suite.
 import base64
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -61,6 +62,13 @@ def upgraded(request, tmp_path_factory) -> tuple[Upgraded, dict[str, Any]]:
     copy = Upgraded(request.param, tmp_path_factory.mktemp(request.param.name))
     migrated = copy.run("manage.py", "migrate", "--noinput")
     assert migrated.returncode == 0, migrated.stderr
+    # The release's files moved into the database (cases/migrations/0004); the checks then
+    # read and decrypt them with the media folder gone, as on a host that never had it.
+    # (Releases after 0.2.0 keep no media folder, and their fixtures have none.)
+    if copy.facts["media"]:
+        assert f"moved {len(copy.facts['media'])} attachment file(s)" in migrated.stdout
+    assert "MISSING" not in migrated.stderr
+    shutil.rmtree(copy.tmp / "media", ignore_errors=True)
     found = copy.tmp / "found.json"
     checked = copy.run("-m", "tests.upgrade.checks", str(request.param / "facts.json"), str(found))
     assert checked.returncode == 0, checked.stderr
@@ -79,7 +87,13 @@ def test_there_is_a_fixture_of_the_first_release():
 
 def test_no_row_is_lost_and_every_model_reads_its_rows(upgraded):
     copy, found = upgraded
-    assert found["counts"] == copy.facts["counts"]
+    # A model added since the release brings its content type and permissions with it.
+    grown = {"django_content_type", "auth_permission"}
+    for table in grown:
+        assert found["counts"][table] >= copy.facts["counts"][table], table
+    assert {k: v for k, v in found["counts"].items() if k not in grown} == {
+        k: v for k, v in copy.facts["counts"].items() if k not in grown
+    }
     assert found["model_failures"] == {}
 
 
