@@ -57,7 +57,7 @@ def test_a_message_on_a_closed_case_reaches_the_counselor_and_the_supervisor(
     assert reporter.url.endswith("/en/case/")
     reporter.locator("[name=body]").fill(NEWS)
     with reporter.expect_navigation():
-        reporter.locator("form[action$='/case/reply/'] button[type=submit]").click()
+        reporter.locator("form[action*='/case/reply/'] button[type=submit]").click()
     expect(reporter.locator("ol.thread")).to_contain_text(NEWS)
     page_shots.take(reporter, "reporter-wrote")
 
