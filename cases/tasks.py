@@ -4,6 +4,7 @@ from celery import shared_task
 
 from cases import housekeeping, retention
 from cases.notifications import notification_send, notifications_pending
+from cases.orphans import attachment_orphans_sweep
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=8)
@@ -33,3 +34,8 @@ def questions_autoclose_task() -> int:
 @shared_task
 def retention_purge_task() -> int:
     return retention.retention_purge()
+
+
+@shared_task
+def attachment_orphans_sweep_task() -> int:
+    return attachment_orphans_sweep()
