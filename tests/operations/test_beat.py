@@ -10,6 +10,7 @@ from celery import Celery
 
 from config.beat import LEASE_NAME, LEASE_SECONDS, LockedScheduler
 from core.leases import lease_holder
+from tests.subprocesses import finish, start
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 12, 2, 9, 0, tzinfo=ZoneInfo("Asia/Bangkok"))
@@ -107,3 +108,19 @@ def test_a_beat_that_stops_cleanly_hands_over_at_once(beats):
 
 def test_production_beat_uses_it(settings):
     assert settings.CELERY_BEAT_SCHEDULER == "config.beat:LockedScheduler"
+
+
+RACE = """
+import sys, django
+django.setup()
+from core.leases import lease_hold
+print(lease_hold(name="race", holder=sys.argv[1], seconds=60))
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_beats_starting_together_in_other_processes_get_one_holder():
+    processes = [start(RACE, f"beat-{n}") for n in range(4)]
+    answers = [finish(process) for process in processes]
+    assert sorted(answers) == ["False", "False", "False", "True"]
+    assert lease_holder(name="race") == f"beat-{answers.index('True')}"
