@@ -227,6 +227,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Every beat started runs this scheduler; only the one holding the lease sends (config/beat.py).
+CELERY_BEAT_SCHEDULER = "config.beat:LockedScheduler"
 CELERY_BEAT_SCHEDULE = {
     "audit-checkpoint-daily": {
         "task": "audit.tasks.audit_checkpoint_task",
@@ -251,6 +253,10 @@ CELERY_BEAT_SCHEDULE = {
     "retention-purge-daily": {
         "task": "cases.tasks.retention_purge_task",
         "schedule": crontab(hour=2, minute=0),
+    },
+    "sessions-clear-daily": {
+        "task": "core.tasks.sessions_clear_task",
+        "schedule": crontab(hour=3, minute=0),
     },
 }
 

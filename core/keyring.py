@@ -92,6 +92,9 @@ def new_totp_entry() -> dict[str, str]:
 
 
 NEW_ENTRY = {"signing": new_signing_entry, "hmac": new_hmac_entry, "totp": new_totp_entry}
+# Every purpose a key file must hold at least one key for; `manage.py migrate` refuses to run
+# without them all (config/management/commands/migrate.py).
+REQUIRED_PURPOSES: tuple[str, ...] = tuple(NEW_ENTRY)
 
 
 def new_keyfile() -> dict[str, Any]:
@@ -161,6 +164,26 @@ def _generate_missing(path: Path) -> None:
             data[purpose] = [NEW_ENTRY[purpose]()]
         if missing:
             write_keyfile(path, data)
+
+
+def keyfile_problem() -> str | None:
+    """What is wrong with the key file this process would use, or None when it is complete:
+    read afresh (not the cached keyring), so a check sees the file as it is now."""
+    try:
+        data = load_keyfile_data()
+    except (ImproperlyConfigured, OSError, ValueError) as exc:
+        return str(exc)
+    missing = [purpose for purpose in REQUIRED_PURPOSES if not data.get(purpose)]
+    if missing:
+        return (
+            f"the hotline key file has no {', '.join(missing)} key: add it with "
+            f"`python manage.py keys_rotate {missing[0]}` (on every host) before migrating"
+        )
+    try:
+        parse_keyring(data)
+    except ImproperlyConfigured as exc:
+        return str(exc)
+    return None
 
 
 @cache

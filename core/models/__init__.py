@@ -1,3 +1,4 @@
+from core.models.operations import Lease, SchemaVersion
 from core.models.organisations import (
     Organisation,
     OrganisationQuerySet,
@@ -7,10 +8,12 @@ from core.models.organisations import (
 from core.models.staff import Role, SealedTOTPDevice, SealedTOTPDeviceManager, StaffManager, User
 
 __all__ = [
+    "Lease",
     "Organisation",
     "OrganisationQuerySet",
     "OrganisationType",
     "Role",
+    "SchemaVersion",
     "SealedTOTPDevice",
     "SealedTOTPDeviceManager",
     "StaffManager",

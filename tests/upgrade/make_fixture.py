@@ -30,6 +30,7 @@ HERE = Path(__file__).resolve().parent
 EMPTY_TABLES = {
     "django_session": "sessions are transient and expire; an upgrade need not keep them",
     "otp_totp_totpdevice": "unused: staff TOTP secrets live sealed in core_sealedtotpdevice",
+    "core_lease": "held only while a beat runs (config/beat.py); nothing to upgrade",
 }
 # Rows the migrations themselves write; a later release adds to them.
 NOT_COUNTED = {"django_migrations", "sqlite_sequence"}
