@@ -185,3 +185,19 @@ class TestSubjectKey:
         call_command("keys_complete", "--path", str(path))
         host(path)
         assert keyring_module.keyring().subject.secret == keyring_module.keyring().hmac[0].secret
+
+
+def test_keys_rotate_hmac_on_an_older_file_keeps_the_pseudonyms(tmp_path):
+    """Rotating before anything filled the subject key in: it is taken from the hmac key
+    that was current before the rotation, not the new one."""
+    path = tmp_path / "keys.json"
+    call_command("keys_create", "--path", str(path))
+    data = json.loads(path.read_text())
+    del data["subject"]
+    path.write_text(json.dumps(data))
+    rotate(path, "hmac", "--stage")
+    ring = parse_keyring(json.loads(path.read_text()))
+    assert (ring.subject.kid, ring.subject.secret) == (
+        data["hmac"][0]["kid"],
+        parse_keyring({**data, "subject": data["hmac"]}).current_hmac.secret,
+    )

@@ -95,3 +95,23 @@ def test_each_process_logs_the_fingerprint_keys_fingerprint_prints(tmp_path):
     web = run(WEB, env)
     assert web.returncode == 0, web.stderr
     assert f"hotline web server started with key file fingerprint {fingerprint}" in web.stderr
+
+
+def test_worker_and_beat_log_the_fingerprint_at_start(caplog, settings, tmp_path):
+    """The receivers Celery calls at worker_init and beat_init (config.celery)."""
+    from config import celery as celery_config
+    from core import keyring as keyring_module
+
+    settings.HOTLINE_KEYS_FILE = tmp_path / "keys.json"
+    keyring_module.keyring.cache_clear()
+    try:
+        with caplog.at_level("INFO", logger="hotline.keys"):
+            celery_config._keys_at_worker_start()
+            celery_config._keys_at_beat_start()
+        fingerprint = keyring_module.keyring().fingerprint
+    finally:
+        keyring_module.keyring.cache_clear()
+    assert [r.getMessage() for r in caplog.records] == [
+        f"hotline worker started with key file fingerprint {fingerprint}",
+        f"hotline beat started with key file fingerprint {fingerprint}",
+    ]
