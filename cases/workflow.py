@@ -97,7 +97,9 @@ def transitions_open_to(case: Case, actor: User | str) -> list[str]:
 
 
 def subject_pseudonym(name: str) -> str:
-    key = keyring().current_hmac
+    # The subject key, never rotated (core.keyring): one person stays one pseudonym, so the
+    # indicators' distinct violators count each person once across key rotations.
+    key = keyring().subject
     normalised = " ".join(name.casefold().split())
     return f"{key.kid}:{crypto.mac(key.secret, labels.subject_mac(normalised))}"
 

@@ -10,6 +10,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Organisations and staff"
 
     def ready(self) -> None:
+        from core import checks  # noqa: F401  registers the key file check
+
         post_migrate.connect(_schema_version_record, sender=self)
 
 

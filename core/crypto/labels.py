@@ -101,3 +101,8 @@ def subject_mac(normalised_name: str) -> bytes:
 def receipt_throttle_mac(lookup: str) -> bytes:
     """The throttle bucket of guesses at one receipt."""
     return f"receipt-throttle:{lookup}".encode()
+
+
+def key_check_mac(kid: str) -> bytes:
+    """A key file's fingerprint proves which secret a key id holds without revealing it."""
+    return f"key-check:{kid}".encode()

@@ -1,3 +1,4 @@
+import base64
 import json
 import stat
 
@@ -117,3 +118,64 @@ class TestTotpKey:
 def test_malformed_key_files_are_refused(data):
     with pytest.raises(ImproperlyConfigured):
         parse_keyring(data)
+
+
+class TestFingerprint:
+    def test_it_names_the_keys_and_their_roles_and_no_secret(self, keyfile):
+        call_command("keys_create")
+        data = json.loads(keyfile.read_text())
+        fingerprint = parse_keyring(data).fingerprint
+        assert fingerprint == parse_keyring(json.loads(keyfile.read_text())).fingerprint
+        secrets_ = [e.get("key") or e.get("ed25519") for p in data.values() for e in p]
+        for secret in secrets_:
+            raw = base64.b64decode(secret)
+            assert raw.hex()[:8] not in fingerprint.replace("-", "") and secret not in fingerprint
+        call_command("keys_rotate", "hmac", "--stage")
+        staged = parse_keyring(json.loads(keyfile.read_text())).fingerprint
+        call_command("keys_rotate", "hmac", "--activate")
+        active = parse_keyring(json.loads(keyfile.read_text())).fingerprint
+        assert len({fingerprint, staged, active}) == 3
+
+    def test_the_same_key_id_with_another_secret_differs(self, keyfile):
+        call_command("keys_create")
+        data = json.loads(keyfile.read_text())
+        other = json.loads(json.dumps(data))
+        other["totp"][0]["key"] = base64.b64encode(b"\x01" * 32).decode()
+        assert parse_keyring(data).fingerprint != parse_keyring(other).fingerprint
+
+
+class TestRetiredSigningKeys:
+    """A retired key's public half still vouches for what it signed, and signs nothing."""
+
+    def test_a_public_only_entry_verifies_its_checkpoints(self, keyfile, db):
+        call_command("keys_create")
+        event_record(action=Action.LOGOUT)
+        old = checkpoint_create()
+        call_command("keys_rotate", "signing")
+        data = json.loads(keyfile.read_text())
+        public = parse_keyring(data).signing[1].public_hex
+        data["signing"][1] = {"kid": old.key_id, "ed25519_public": public}
+        keyfile.write_text(json.dumps(data))
+        keyring_module.keyring.cache_clear()
+        assert chain_verify(extra_checkpoints=[old.as_dict()]).ok
+        assert keyring_module.keyring().signing_key(old.key_id) is None  # cannot sign
+
+    def test_another_public_key_under_its_id_does_not_vouch(self, keyfile, db):
+        call_command("keys_create")
+        event_record(action=Action.LOGOUT)
+        old = checkpoint_create()
+        call_command("keys_rotate", "signing")
+        data = json.loads(keyfile.read_text())
+        stranger = parse_keyring(new_keyfile()).current_signing.public_hex
+        data["signing"][1] = {"kid": old.key_id, "ed25519_public": stranger}
+        keyfile.write_text(json.dumps(data))
+        keyring_module.keyring.cache_clear()
+        report = chain_verify(extra_checkpoints=[old.as_dict()])
+        assert not report.ok and "signature" in report.problem
+
+    def test_a_file_of_public_signing_keys_only_is_refused(self):
+        data = new_keyfile()
+        public = parse_keyring(data).current_signing.public_hex
+        data["signing"] = [{"kid": "sig-old", "ed25519_public": public}]
+        with pytest.raises(ImproperlyConfigured, match="signing"):
+            parse_keyring(data)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from core.keyring import REQUIRED_PURPOSES, new_keyfile, write_keyfile
+from core.keyring import new_keyfile, write_keyfile
 from core.schema import code_version
 from tests.upgrade.test_upgrade import HERE, Upgraded
 
@@ -51,8 +51,17 @@ def test_a_key_file_without_its_totp_key_stops_migrate_before_any_change(release
     assert schema(released.tmp / "db.sqlite3") == before
 
 
-def test_every_required_purpose_is_checked():
-    assert set(REQUIRED_PURPOSES) >= {"signing", "hmac", "totp"}
+def test_a_key_file_without_the_subject_key_is_refused_too(released):
+    keys = new_keyfile()
+    del keys["subject"]
+    write_keyfile(released.tmp / "keys.json", keys)
+    before = schema(released.tmp / "db.sqlite3")
+
+    migrated = released.run("manage.py", "migrate", "--noinput")
+
+    assert migrated.returncode != 0
+    assert "no subject key" in migrated.stderr and "keys_complete" in migrated.stderr
+    assert schema(released.tmp / "db.sqlite3") == before
 
 
 def test_a_complete_key_file_migrates_and_records_the_release(released):

@@ -35,7 +35,11 @@ class Upgraded:
             path = tmp / "media" / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(base64.b64decode(data))
-        write_keyfile(tmp / "keys.json", new_keyfile())  # the old server keys are not kept
+        # The old server keys are not kept; the old signing key's public half is (facts.json),
+        # as a public-only entry: what an operator keeps of a retired signing key.
+        keys, signing = new_keyfile(), self.facts["audit"]["signing_key"]
+        keys["signing"].append({"kid": signing["kid"], "ed25519_public": signing["public"]})
+        write_keyfile(tmp / "keys.json", keys)
         self.tmp = tmp
         self.env = {k: v for k, v in os.environ.items() if k not in UNSET} | {
             "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -115,14 +119,14 @@ def test_the_audit_chain_verifies_to_the_released_head(upgraded):
 
 
 def test_audit_verify_finds_the_chain_whole(upgraded):
-    """The command walks the whole chain before it holds the checkpoint; without the old
-    signing key (never committed) the signature is all it cannot check, and it says so
-    instead of naming a broken event."""
+    """The command walks the whole chain and holds it against the released checkpoint, whose
+    signature it checks under the retired key's public half kept in the key file."""
     copy, _ = upgraded
     verified = copy.run("manage.py", "audit_verify")
-    assert verified.returncode == 1
-    assert verified.stderr.strip() == (
-        "CommandError: audit chain is BROKEN at event #None: checkpoint signature is invalid"
+    assert verified.returncode == 0, verified.stderr
+    audit = copy.facts["audit"]
+    assert verified.stdout.strip() == (
+        f"audit chain OK: {audit['count']} events, head {audit['head']}"
     )
 
 

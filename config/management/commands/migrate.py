@@ -25,8 +25,12 @@ class Command(migrate.Command):
         "(Django's migrate)."
     )
 
+    # The preconditions speak first, with what to do; Django's system checks follow.
+    requires_system_checks: list[str] = []
+
     def handle(self, *args: Any, **options: Any) -> None:
         self._preconditions(options)
+        self.check(databases=[options["database"]])
         super().handle(*args, **options)
 
     def _preconditions(self, options: dict[str, Any]) -> None:
