@@ -101,3 +101,10 @@ def subject_mac(normalised_name: str) -> bytes:
 def receipt_throttle_mac(lookup: str) -> bytes:
     """The throttle bucket of guesses at one receipt."""
     return f"receipt-throttle:{lookup}".encode()
+
+
+def key_check_mac(purpose: str, kid: str) -> bytes:
+    """A server key's check value (MAC of this label under the key): a backup's manifest
+    names the keys its data needs by it, so a restore tells the very key from another one
+    under the same id without the manifest revealing the key (config/backup)."""
+    return f"key-check:{purpose}:{kid}".encode()
