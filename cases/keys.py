@@ -208,7 +208,9 @@ def key_open_sample_with_recovery(
     return [
         (
             wrap.case,
-            _unwrap(private, bytes(wrap.wrapped), labels.case_wrap(WrapPurpose.CASE, wrap.case.uid)),
+            _unwrap(
+                private, bytes(wrap.wrapped), labels.case_wrap(WrapPurpose.CASE, wrap.case.uid)
+            ),
         )
         for wrap in wraps
     ]

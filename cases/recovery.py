@@ -149,7 +149,9 @@ def recovery_sample_open(*, kit: dict[str, Any], passphrase: str, limit: int = 5
         if key is None:
             continue
         try:
-            crypto.text_decrypt(key, bytes(case.title_ct), case_id=str(case.uid), field=labels.CASE_TITLE)
+            crypto.text_decrypt(
+                key, bytes(case.title_ct), case_id=str(case.uid), field=labels.CASE_TITLE
+            )
         except crypto.CryptoError:
             continue
         opened += 1

@@ -62,9 +62,7 @@ def _audit() -> tuple[dict[str, Any], dict[str, Any] | None]:
     head = {"seq": last["seq"], "head": last["hash"]} if last else {"seq": 0, "head": ""}
     newest = Checkpoint.objects.order_by("-seq", "-created").first()
     checkpoint = (
-        {"seq": newest.seq, "head": newest.head_hash, "key_id": newest.key_id}
-        if newest
-        else None
+        {"seq": newest.seq, "head": newest.head_hash, "key_id": newest.key_id} if newest else None
     )
     return head, checkpoint
 
@@ -74,7 +72,9 @@ def counts() -> dict[str, int]:
 
 
 def migrations_applied() -> list[str]:
-    return sorted(f"{app}.{name}" for app, name in MigrationRecorder(connection).applied_migrations())
+    return sorted(
+        f"{app}.{name}" for app, name in MigrationRecorder(connection).applied_migrations()
+    )
 
 
 def media_files() -> dict[str, bytes]:

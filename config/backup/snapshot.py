@@ -104,7 +104,13 @@ def snapshot_load(*, vendor: str, data: bytes) -> None:
     if vendor == "postgresql":
         # One transaction: a failed restore leaves the database as empty as it was.
         _run(
-            ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction"],
+            [
+                "pg_restore",
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                "--single-transaction",
+            ],
             stdin=data,
         )
         return

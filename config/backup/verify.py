@@ -8,7 +8,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from audit.selectors import chain_verify
 from cases.recovery import KitError, recovery_sample_open
-from config.backup.manifest import receipts_digest, counts, migrations_applied
+from config.backup.manifest import counts, migrations_applied, receipts_digest
 from core.models import SealedTOTPDevice
 
 
@@ -38,8 +38,12 @@ def check_audit(manifest: dict[str, Any]) -> Check:
     if not report.ok:
         return Check("audit chain", False, f"broken at #{report.bad_seq}: {report.problem}")
     if (report.count, report.head) != (want["seq"], want["head"]):
-        return Check("audit chain", False, f"ends at #{report.count}, the manifest at #{want['seq']}")
-    signed = f", checkpoint #{report.checkpoint_seq} signature holds" if report.checkpoint_seq else ""
+        return Check(
+            "audit chain", False, f"ends at #{report.count}, the manifest at #{want['seq']}"
+        )
+    signed = (
+        f", checkpoint #{report.checkpoint_seq} signature holds" if report.checkpoint_seq else ""
+    )
     return Check("audit chain", True, f"{report.count} events to head {report.head[:16]}…{signed}")
 
 
@@ -49,7 +53,9 @@ def check_receipts(manifest: dict[str, Any]) -> Check:
     their case again."""
     _, receipts = receipts_digest()
     if receipts != manifest["receipts"]:
-        return Check("receipt lookups", False, "the restored receipt lookups differ from the backup's")
+        return Check(
+            "receipt lookups", False, "the restored receipt lookups differ from the backup's"
+        )
     kids = ", ".join(manifest["keys"]["hmac"])
     return Check("receipt lookups", True, f"{receipts['count']} match, keyed by {kids}")
 

@@ -33,8 +33,12 @@ def databases_made(tmp_path: Path) -> Iterator[tuple[str, str, callable]]:
     base = str(s["NAME"]).removeprefix("test_")
     names = [f"{base}_drill_{secrets.token_hex(4)}" for _ in range(2)]
     admin = psycopg.connect(
-        host=s["HOST"], port=s["PORT"], user=s["USER"], password=s["PASSWORD"] or None,
-        dbname="postgres", autocommit=True,
+        host=s["HOST"],
+        port=s["PORT"],
+        user=s["USER"],
+        password=s["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
     )
 
     def url(name: str) -> str:
@@ -129,7 +133,9 @@ def test_restore_with_another_age_identity_refuses(tmp_path, populated):
     (tmp_path / "stranger").mkdir()
     operator.identity = site(tmp_path / "stranger").identity
 
-    result = operator.manage(_sqlite_url(tmp_path / "restored.sqlite3"), *operator.restore_args(backup))
+    result = operator.manage(
+        _sqlite_url(tmp_path / "restored.sqlite3"), *operator.restore_args(backup)
+    )
 
     assert result.returncode != 0
     assert "does not open with that identity" in result.stderr
@@ -137,7 +143,9 @@ def test_restore_with_another_age_identity_refuses(tmp_path, populated):
 
 def test_restore_into_a_database_in_use_refuses(tmp_path, populated):
     operator, backup = _backed_up(tmp_path, populated)
-    result = operator.manage(_sqlite_url(tmp_path / "source.sqlite3"), *operator.restore_args(backup))
+    result = operator.manage(
+        _sqlite_url(tmp_path / "source.sqlite3"), *operator.restore_args(backup)
+    )
     assert result.returncode != 0
     assert "the configured database is not empty" in result.stderr
 
@@ -148,7 +156,9 @@ def test_a_different_key_under_the_same_id_refuses(tmp_path, populated):
     keys["hmac"][0]["key"] = base64.b64encode(secrets.token_bytes(32)).decode()
     (operator.var / "keys.json").write_text(json.dumps(keys))
 
-    result = operator.manage(_sqlite_url(tmp_path / "restored.sqlite3"), *operator.restore_args(backup))
+    result = operator.manage(
+        _sqlite_url(tmp_path / "restored.sqlite3"), *operator.restore_args(backup)
+    )
 
     assert result.returncode != 0
     assert "hmac key mac-" in result.stderr and "is not the one the data needs" in result.stderr

@@ -26,7 +26,10 @@ def test_only_backups_past_retention_are_flagged(tmp_path, settings, capsys):
         call_command("backup", "--list", str(tmp_path))
 
     lines = capsys.readouterr().out.splitlines()
-    assert [("old.age" in line, "EXPIRED" in line) for line in lines] == [(True, True), (False, False)]
+    assert [("old.age" in line, "EXPIRED" in line) for line in lines] == [
+        (True, True),
+        (False, False),
+    ]
 
 
 def test_a_directory_of_fresh_backups_passes(tmp_path, settings, capsys):

@@ -17,7 +17,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", nargs="?", type=Path, help="where to write, e.g. …/2026-12-02.age")
+        parser.add_argument(
+            "file", nargs="?", type=Path, help="where to write, e.g. …/2026-12-02.age"
+        )
         parser.add_argument(
             "--recipient",
             action="append",
@@ -58,4 +60,6 @@ class Command(BaseCommand):
         expired = sum(item.expired for item in listed)
         if expired:
             # Non-zero, so a cron job mails it: an old backup still holds purged cases.
-            raise CommandError(f"{expired} backup(s) older than {days} days still hold purged cases")
+            raise CommandError(
+                f"{expired} backup(s) older than {days} days still hold purged cases"
+            )
