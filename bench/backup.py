@@ -165,14 +165,18 @@ def main() -> None:
         }
         if args.db in ("sqlite", "both"):
             env = {**base, "DATABASE_URL": f"sqlite:///{tmp}/source.sqlite3"}
-            results["sqlite"] = _run("sqlite", env, f"sqlite:///{tmp}/restored.sqlite3", tmp, args.cases)
+            results["sqlite"] = _run(
+                "sqlite", env, f"sqlite:///{tmp}/restored.sqlite3", tmp, args.cases
+            )
         if args.db in ("postgres", "both"):
             src, dst = f"{PG_PREFIX}_src", f"{PG_PREFIX}_dst"
             drops = [f"DROP DATABASE IF EXISTS {name} WITH (FORCE)" for name in (src, dst)]
             _pg_admin(*drops, f"CREATE DATABASE {src}", f"CREATE DATABASE {dst}")
             try:
                 env = {**base, "DATABASE_URL": f"{PG_ADMIN_URL}/{src}"}
-                results["postgres"] = _run("postgres", env, f"{PG_ADMIN_URL}/{dst}", tmp, args.cases)
+                results["postgres"] = _run(
+                    "postgres", env, f"{PG_ADMIN_URL}/{dst}", tmp, args.cases
+                )
             finally:
                 _pg_admin(*drops)
     print("| database | cases | rows | backup file MB | backup s | restore + verify s |")
