@@ -67,7 +67,9 @@ def _worker(n: int, out: str, kit_path: str) -> None:
 
     # The inbox bench's fake lookups carry no key id; real ones do (cases/receipts.py).
     kid = keyring().current_hmac.kid
-    Case.objects.update(receipt_lookup=Concat(Value(f"{kid}:"), "receipt_lookup"))
+    Case.objects.filter(receipt_lookup__startswith="bench-").update(
+        receipt_lookup=Concat(Value(f"{kid}:"), "receipt_lookup")
+    )
     call_command("audit_checkpoint", stdout=open(os.devnull, "w"))  # noqa: SIM115
     from config.backup.service import backup_create
 
