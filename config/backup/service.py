@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from config.backup import archive
 from config.backup.manifest import keys_compare, manifest_build, media_files
@@ -65,7 +66,11 @@ def backup_restore(
     """Refuse, changing nothing, unless the key file matches and the database is empty;
     then load the snapshot and the files and verify them."""
     contents = _open(path, identity)
-    problems = keys_compare(contents.manifest, keyring())
+    try:
+        ring = keyring()
+    except ImproperlyConfigured as exc:
+        raise RestoreRefused(f"no usable key file: {exc}") from exc
+    problems = keys_compare(contents.manifest, ring)
     if problems:
         raise RestoreRefused(
             f"the configured key file ({settings.HOTLINE_KEYS_FILE}) does not match this "
