@@ -192,3 +192,25 @@ def reason_key_open(*, request: IdentityRequest, user: User, private: bytes) -> 
     if wrapped is None:
         return None
     return _unwrap(private, bytes(wrapped), labels.reason_wrap(request.uid))
+
+
+def key_open_sample_with_recovery(
+    *, recovery: RecoveryKey, private: bytes, limit: int
+) -> list[tuple[Case, bytes | None]]:
+    """Up to `limit` cases whose data key is wrapped to the recovery key, each with the key
+    the kit's private half unwraps (None where it does not): a restore's proof that the
+    restored wraps still open (config/backup)."""
+    wraps = (
+        CaseKeyWrap.objects.filter(recovery_key=recovery, purpose=WrapPurpose.CASE)
+        .select_related("case")
+        .order_by("?")[:limit]
+    )
+    return [
+        (
+            wrap.case,
+            _unwrap(
+                private, bytes(wrap.wrapped), labels.case_wrap(WrapPurpose.CASE, wrap.case.uid)
+            ),
+        )
+        for wrap in wraps
+    ]

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from audit.models import Action
 from audit.services import event_record
-from cases.keys import key_grant_from_recovery
+from cases.keys import key_grant_from_recovery, key_open_sample_with_recovery
 from cases.models import RecoveryKey, StaffKey, WrapPurpose
 from cases.staff_keys import staff_key_endorse
 from core import crypto
@@ -129,3 +129,30 @@ def recovery_grant(
 
 def kit_dumps(kit: dict[str, Any]) -> str:
     return json.dumps(kit, indent=2) + "\n"
+
+
+@dataclasses.dataclass(frozen=True)
+class RecoverySample:
+    kid: str
+    tried: int
+    opened: int
+
+
+def recovery_sample_open(*, kit: dict[str, Any], passphrase: str, limit: int = 5) -> RecoverySample:
+    """Open the kit and decrypt the title of up to `limit` cases wrapped to its recovery key:
+    proves a restored database still opens with the organisation's offline kit. Writes
+    nothing."""
+    recovery, private = _kit_open(kit, passphrase)
+    sample = key_open_sample_with_recovery(recovery=recovery, private=private, limit=limit)
+    opened = 0
+    for case, key in sample:
+        if key is None:
+            continue
+        try:
+            crypto.text_decrypt(
+                key, bytes(case.title_ct), case_id=str(case.uid), field=labels.CASE_TITLE
+            )
+        except crypto.CryptoError:
+            continue
+        opened += 1
+    return RecoverySample(kid=recovery.kid, tried=len(sample), opened=opened)

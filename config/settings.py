@@ -175,6 +175,11 @@ FILE_UPLOAD_HANDLERS = ["cases.uploads.BoundedMemoryUploadHandler"]
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 MEDIA_ROOT = Path(env("HOTLINE_MEDIA_ROOT", str(VAR_DIR / "media")))
 
+# Backups (config/backup, README "Backup and restore"): the age recipients they are encrypted
+# to, and how long one is kept; an older one is flagged, since it still holds purged cases.
+HOTLINE_BACKUP_RECIPIENTS = env_list("HOTLINE_BACKUP_RECIPIENTS")
+HOTLINE_BACKUP_RETENTION_DAYS = env_int("HOTLINE_BACKUP_RETENTION_DAYS", 35)
+
 # Security headers. Pages carry no script of their own and nothing from another origin.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

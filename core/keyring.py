@@ -113,16 +113,23 @@ class Keyring:
         parts: dict[str, list[tuple[str, bool, str]]] = {
             "signing": [(k.kid, k.staged, k.public_hex) for k in self.signing]
             + [(kid, False, public) for kid, public in self.signing_public],
-            "hmac": [(k.kid, k.staged, _check(k.kid, k.secret)) for k in self.hmac],
-            "totp": [(k.kid, k.staged, _check(k.kid, k.secret)) for k in self.totp],
-            "subject": [(self.subject.kid, False, _check(self.subject.kid, self.subject.secret))],
+            "hmac": [(k.kid, k.staged, _check("hmac", k.kid, k.secret)) for k in self.hmac],
+            "totp": [(k.kid, k.staged, _check("totp", k.kid, k.secret)) for k in self.totp],
+            "subject": [
+                (self.subject.kid, False, _check("subject", self.subject.kid, self.subject.secret))
+            ],
         }
         digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
         return "-".join(digest[i : i + 4] for i in range(0, 16, 4))
 
 
-def _check(kid: str, secret: bytes) -> str:
-    return crypto.mac(secret, labels.key_check_mac(kid))[:16]
+def key_check_value(purpose: str, kid: str, secret: bytes) -> str:
+    """One-way proof of which secret a key id holds (core.crypto.labels.key_check_mac)."""
+    return crypto.mac(secret, labels.key_check_mac(purpose, kid))
+
+
+def _check(purpose: str, kid: str, secret: bytes) -> str:
+    return key_check_value(purpose, kid, secret)[:16]
 
 
 def _b64(data: bytes) -> str:

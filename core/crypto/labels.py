@@ -103,6 +103,8 @@ def receipt_throttle_mac(lookup: str) -> bytes:
     return f"receipt-throttle:{lookup}".encode()
 
 
-def key_check_mac(kid: str) -> bytes:
-    """A key file's fingerprint proves which secret a key id holds without revealing it."""
-    return f"key-check:{kid}".encode()
+def key_check_mac(purpose: str, kid: str) -> bytes:
+    """A server key's check value (MAC of this label under the key): it tells the very key
+    from another one under the same id without revealing it. The key file's fingerprint
+    (core.keyring) and a backup's manifest (config/backup) both use it."""
+    return f"key-check:{purpose}:{kid}".encode()

@@ -92,6 +92,9 @@ MACS = {
     labels.receipt_throttle_mac(
         "1234567"
     ): "832dc8917c8d4140fb383cc65643ebf0f5ed8e54c8ccd38cdd404b68f2f21dd5",
+    labels.key_check_mac(
+        "hmac", "mac-1"
+    ): "41f130214b7409707f44f9a3e9d8bd45887dfbfca0fe5074538c2392c74a4b29",
 }
 
 
