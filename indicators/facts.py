@@ -8,6 +8,7 @@ dates). This module is the only place that knows how: each source maps its own c
 facts below, and a fact a source does not record is false (or empty) there.
 """
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -130,7 +131,7 @@ def _common() -> dict[Fact, Any]:
     }
 
 
-class Source:
+class Source(ABC):
     """One model's rows seen as case facts."""
 
     model: type[Model]
@@ -146,8 +147,9 @@ class Source:
         """`moment` at the resolution of the RECEIVED and ACKNOWLEDGED facts."""
         return moment
 
+    @abstractmethod
     def own_facts(self, ref: datetime) -> dict[Fact, Any]:
-        raise NotImplementedError
+        """The facts this source records, as expressions over its own columns."""
 
     def facts(self, rows: QuerySet, ref: datetime, *, only: Iterable[Fact] = ()) -> QuerySet:
         """`rows` (of this source) annotated with every fact (or `only` those: resolving all
@@ -158,9 +160,9 @@ class Source:
         wanted = set(only) or facts.keys()
         return rows.alias(**{str(fact): facts[fact] for fact in facts if fact in wanted})
 
+    @abstractmethod
     def pseudonyms(self, rows: QuerySet) -> QuerySet:
         """The subject pseudonyms of `rows`, as a one-column values_list."""
-        raise NotImplementedError
 
     def ratings(self, rows: QuerySet, *, by_organisation: bool) -> Mapping[Key, list[int]]:
         """The reporters' ratings of the closed cases among `rows`."""
