@@ -57,6 +57,10 @@ _OFFICE_MAIN: Final = {
 }
 _ZIP_MAX_MEMBERS: Final = 5000
 _ZIP_MAX_UNPACKED: Final = 200 * 1024 * 1024  # a "zip bomb" unpacks to far more
+_ZIP_MAX_MEMBER: Final = 64 * 1024 * 1024  # the largest single part held in memory
+# Office XML deflates about 10:1 and pictures hardly at all; a bomb, up to about 1000:1.
+_ZIP_MAX_RATIO: Final = 200
+_CONTENT_TYPES_MAX: Final = 1_000_000
 _ZIP_EPOCH: Final = (1980, 1, 1, 0, 0, 0)  # zip timestamps would tell when it was edited
 _TEXT_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
@@ -122,8 +126,17 @@ def _office_kind(data: bytes) -> FileKind:
             names = set(archive.namelist())
             if "[Content_Types].xml" not in names:
                 raise FileRefused(Refused.TYPE)
-            content_types = archive.read("[Content_Types].xml")[:1_000_000]
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+            info = archive.getinfo("[Content_Types].xml")
+            content_types = _member_read(archive, info, limit=_CONTENT_TYPES_MAX)
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        NotImplementedError,
+        OSError,
+        ValueError,
+        EOFError,
+    ):
         raise FileRefused(Refused.TYPE) from None
     if any(name.lower().endswith("vbaproject.bin") for name in names):
         raise FileRefused(Refused.MACROS)
@@ -131,6 +144,19 @@ def _office_kind(data: bytes) -> FileKind:
         if main in content_types:
             return kind
     raise FileRefused(Refused.TYPE)
+
+
+def _member_read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, limit: int) -> bytes:
+    """A member's bytes, never inflating more than `limit`: its declared size and compression
+    ratio are checked before anything is read, and the read itself stops at the limit (a
+    member may lie about its size). ZipFile.read would inflate all of it first."""
+    if info.file_size > limit or info.file_size > _ZIP_MAX_RATIO * max(info.compress_size, 1):
+        raise FileRefused(Refused.TOO_BIG)
+    with archive.open(info) as member:
+        body = member.read(limit + 1)
+    if len(body) > limit:
+        raise FileRefused(Refused.TOO_BIG)
+    return body
 
 
 def _text_of(data: bytes) -> str | None:
@@ -230,7 +256,7 @@ def _office_clean(data: bytes, max_pixels: int) -> bytes:
                 if unpacked > _ZIP_MAX_UNPACKED:
                     raise FileRefused(Refused.TOO_BIG)
                 body = _BLANK_PROPERTIES.get(member.filename) or _office_part_clean(
-                    member.filename, src.read(member), max_pixels
+                    member.filename, _member_read(src, member, limit=_ZIP_MAX_MEMBER), max_pixels
                 )
                 info = zipfile.ZipInfo(member.filename, date_time=_ZIP_EPOCH)
                 info.compress_type = zipfile.ZIP_DEFLATED
