@@ -4,6 +4,8 @@ from django.db.models import QuerySet
 
 from core.models import Organisation, Role, SealedTOTPDevice, User
 
+CODE_MAX = Organisation._meta.get_field("code").max_length or 20
+
 
 def organisations_in_scope(user: User) -> QuerySet[Organisation]:
     """The organisations whose records this person's role reaches.
@@ -28,3 +30,16 @@ def second_factor_passed(user: object) -> bool:
 
 def user_has_totp(user: User) -> bool:
     return SealedTOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def organisation_by_code(code: str) -> Organisation | None:
+    """The active organisation with this code, or None for any code that cannot be one: too
+    long, or not printable (PostgreSQL refuses a NUL in text with an error, not a miss)."""
+    if len(code) > CODE_MAX or not code.isprintable():
+        return None
+    return (
+        Organisation.objects.filter(is_active=True)
+        .select_related("parent")
+        .filter(code=code)
+        .first()
+    )

@@ -40,10 +40,6 @@ def provinces() -> list[Organisation]:
     return list(organisations_active().filter(type=OrganisationType.PROVINCE).order_by("name_th"))
 
 
-def organisation_by_code(code: str) -> Organisation | None:
-    return organisations_active().select_related("parent").filter(code=code).first()
-
-
 def organisations_below(organisation: Organisation) -> list[Organisation]:
     """For a province its whole subtree (people look for their district's organisations
     there), for anyone else their direct children; in tree order."""

@@ -8,8 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import Action
 from cases.models import CaseKind, Category, Channel
 from core.models import Organisation, OrganisationType
-
-CODE_MAX = 20
+from core.selectors import CODE_MAX
 
 
 class _SubtreeForm(forms.Form):

@@ -10,21 +10,15 @@ from django.views.decorators.http import require_safe
 
 from core.lib.dates import local_date
 from core.lib.fiscal import fiscal_year_of
-from core.models import Organisation
+from core.selectors import organisation_by_code
 from indicators.ita import ita_published_moment, ita_statistics
 from indicators.lib.suppression import table_suppress, threshold
 from indicators.lib.svg import column_chart
 
-CODE_MAX = 20
-
 
 @require_safe
 def ita_view(request: HttpRequest, code: str) -> HttpResponse:
-    organisation = (
-        Organisation.objects.filter(code=code, is_active=True).first()
-        if len(code) <= CODE_MAX
-        else None
-    )
+    organisation = organisation_by_code(code)
     if organisation is None:
         raise Http404
     as_of = ita_published_moment(timezone.now())

@@ -7,22 +7,19 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from core.models import Organisation
+from core.selectors import organisation_by_code
 from hotline.lib.search import MAX_QUERY
 from hotline.selectors import (
     SEARCH_LIMIT,
-    organisation_by_code,
     organisation_receiving,
     organisation_search,
     organisations_below,
     provinces,
 )
 
-CODE_MAX = 20
-
 
 def organisation_or_404(code: str) -> Organisation:
-    usable = len(code) <= CODE_MAX and code.isprintable()  # PostgreSQL refuses NUL in text
-    organisation = organisation_by_code(code) if usable else None
+    organisation = organisation_by_code(code)
     if organisation is None:
         raise Http404
     return organisation
