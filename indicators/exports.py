@@ -82,10 +82,29 @@ def about_rows(report: Report, scope: Scope, generated: datetime) -> list[list[A
     ]
 
 
+# A cell a spreadsheet would read as a formula (OWASP, "CSV injection"): a category or an
+# organisation named "=HYPERLINK(...)" must arrive as text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value: Any) -> Any:
+    if not isinstance(value, str) or not value.startswith(FORMULA_START):
+        return value
+    try:
+        float(value)
+    except ValueError:
+        return "'" + value
+    return value  # a negative number written as text stays as it is
+
+
+def _inert_rows(rows: list[list[Any]]) -> list[list[Any]]:
+    return [[_inert(value) for value in row] for row in rows]
+
+
 def csv_text(rows: list[list[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerows(rows)
+    writer.writerows(_inert_rows(rows))
     return buffer.getvalue()
 
 
@@ -94,7 +113,7 @@ def xlsx_bytes(sheets: dict[str, list[list[Any]]]) -> bytes:
     workbook.remove(workbook.active)
     for title, rows in sheets.items():
         sheet = workbook.create_sheet(title=title[:31])
-        for row in rows:
+        for row in _inert_rows(rows):
             sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
