@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from cases import housekeeping
+from cases import housekeeping, retention
 from cases.notifications import notification_send, notifications_pending
 
 
@@ -28,3 +28,8 @@ def deadlines_scan_task() -> int:
 @shared_task
 def questions_autoclose_task() -> int:
     return housekeeping.questions_autoclose()
+
+
+@shared_task
+def retention_purge_task() -> int:
+    return retention.retention_purge()

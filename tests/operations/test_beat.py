@@ -124,3 +124,13 @@ def test_beats_starting_together_in_other_processes_get_one_holder():
     answers = [finish(process) for process in processes]
     assert sorted(answers) == ["False", "False", "False", "True"]
     assert lease_holder(name="race") == f"beat-{answers.index('True')}"
+
+
+def test_every_scheduled_task_is_one_a_worker_knows(settings):
+    # A beat entry naming a task no worker registers is sent and silently never runs: the
+    # retention purge was lost that way once.
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert scheduled - set(app.tasks) == set()
