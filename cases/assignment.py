@@ -21,9 +21,8 @@ from cases.models import (
     Visibility,
     WrapPurpose,
 )
-from cases.notifications import notification_queue
+from cases.notifications import case_supervisors, notification_queue
 from cases.policy import may_assign, may_decline, supervises
-from cases.selectors import case_supervisors
 from cases.services import message_add
 from core.models import Role, User
 

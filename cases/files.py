@@ -61,6 +61,16 @@ _ZIP_MAX_MEMBER: Final = 64 * 1024 * 1024  # the largest single part held in mem
 # Office XML deflates about 10:1 and pictures hardly at all; a bomb, up to about 1000:1.
 _ZIP_MAX_RATIO: Final = 200
 _CONTENT_TYPES_MAX: Final = 1_000_000
+# What a damaged zip raises (NotImplementedError: a compression method zipfile lacks).
+_ZIP_ERRORS: Final = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    NotImplementedError,
+    OSError,
+    ValueError,
+    EOFError,
+)
 _ZIP_EPOCH: Final = (1980, 1, 1, 0, 0, 0)  # zip timestamps would tell when it was edited
 _TEXT_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
@@ -128,15 +138,7 @@ def _office_kind(data: bytes) -> FileKind:
                 raise FileRefused(Refused.TYPE)
             info = archive.getinfo("[Content_Types].xml")
             content_types = _member_read(archive, info, limit=_CONTENT_TYPES_MAX)
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        zlib.error,
-        NotImplementedError,
-        OSError,
-        ValueError,
-        EOFError,
-    ):
+    except _ZIP_ERRORS:
         raise FileRefused(Refused.TYPE) from None
     if any(name.lower().endswith("vbaproject.bin") for name in names):
         raise FileRefused(Refused.MACROS)
@@ -263,14 +265,6 @@ def _office_clean(data: bytes, max_pixels: int) -> bytes:
                 dst.writestr(info, body)
     except FileRefused:
         raise
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        zlib.error,
-        NotImplementedError,
-        OSError,
-        ValueError,
-        EOFError,
-    ):
+    except _ZIP_ERRORS:
         raise FileRefused(Refused.DAMAGED) from None
     return out.getvalue()

@@ -12,15 +12,10 @@ from audit.models import Action
 from audit.services import event_record
 from cases.deadlines import Policies, next_deadline, unmet_deadline_before
 from cases.models import Case, CaseKind, Reminder, State
-from cases.notifications import notification_queue
-from cases.retention import case_purge, retention_purge
-from cases.selectors import case_supervisors
+from cases.notifications import case_supervisors, notification_queue
 from cases.workflow import TransitionRefused, case_transition
 
 REMINDER_HORIZON_DAYS = 31
-
-# The purge moved to cases.retention; these names stay here for the callers that know them.
-__all__ = ["case_purge", "deadlines_scan", "questions_autoclose", "retention_purge"]
 
 
 def deadlines_scan() -> int:

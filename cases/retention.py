@@ -30,9 +30,8 @@ from cases.models import (
     Reminder,
     Visibility,
 )
-from cases.notifications import notification_queue
+from cases.notifications import case_supervisors, notification_queue
 from cases.policy import supervises
-from cases.selectors import case_supervisors
 from cases.services import message_add
 from cases.storage import chunks_delete
 from core.lib.days import add_years

@@ -19,7 +19,6 @@ from cases.models import (
     Visibility,
     WrapPurpose,
 )
-from cases.notifications import case_supervisors as case_supervisors  # who to tell
 from cases.storage import chunks_open
 from core import crypto
 from core.crypto import labels

@@ -7,7 +7,7 @@ import time_machine
 from django.core import mail
 
 from audit.models import Action, Event
-from cases.housekeeping import case_purge, deadlines_scan, questions_autoclose, retention_purge
+from cases.housekeeping import deadlines_scan, questions_autoclose
 from cases.models import (
     Attachment,
     AttachmentChunk,
@@ -24,6 +24,7 @@ from cases.models import (
     SubjectPseudonym,
 )
 from cases.receipts import receipt_open
+from cases.retention import case_purge, retention_purge
 from cases.selectors import attachment_chunks
 from cases.services import attachment_add, case_create, message_add
 from cases.tasks import deadlines_scan_task

@@ -6,9 +6,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from audit.models import Action, Event
-from cases.housekeeping import case_purge
 from cases.keys import key_open
 from cases.models import Case, CaseKeyWrap, Finding, Message, State
+from cases.retention import case_purge
 from cases.workflow import TransitionRefused, case_transition, transition_rules, transitions_open_to
 from core.models import Role
 from tests.cases.factories import new_report, organisation_with_kit, staff_with_key

@@ -153,7 +153,7 @@ def test_portal_pages_are_never_stored(reporter, path):
 
 
 def test_a_purged_case_closes_the_portal_instead_of_failing(receipt, reporter):
-    from cases.housekeeping import case_purge
+    from cases.retention import case_purge
 
     case, _ = receipt_open(receipt)
     Case.objects.filter(pk=case.pk).update(state="closed")
